@@ -1,0 +1,37 @@
+# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test check demo lint bench clean
+
+$(STAMP): requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+# Without CONFIG: write demo workbooks to demo_data/, then sync and serve them.
+run: $(STAMP)
+	@if [ -n "$(CONFIG)" ]; then \
+		$(PY) -m sync serve --config "$(CONFIG)"; \
+	else \
+		$(PY) -m sync demo --dir demo_data && \
+		$(PY) -m sync serve demo_data; \
+	fi
+
+test: $(STAMP)
+	$(PY) -m pytest -q
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+
+demo: $(STAMP)
+	$(PY) -m sync demo --dir demo_data
+
+bench: $(STAMP)
+	for b in bench/*.py; do $(PY) $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) demo_data var
