@@ -1,0 +1,139 @@
+"""The data every layer shares: raw tables read from a source, and findings about them.
+
+A source (xlsx file, Google spreadsheet) produces `Table`s; validation turns their raw cells
+into typed `Record`s; validation and rules produce `Finding`s. Nothing here does I/O.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+Severity = Literal["error", "warning"]
+Kind = Literal["validation", "rule"]
+
+ERROR: Severity = "error"
+WARNING: Severity = "warning"
+
+
+@dataclass(frozen=True)
+class CellError:
+    """A spreadsheet error value such as #REF! or #DIV/0!, kept distinct from text."""
+
+    code: str
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def column_letter(index: int) -> str:
+    """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def cell_ref(row: int, column_index: int) -> str:
+    """Sheet row number (1-based) and 0-based column index -> A1 reference."""
+    return f"{column_letter(column_index)}{row}"
+
+
+@dataclass
+class RawRow:
+    """One non-blank data row as the source gave it: the sheet's own row number and cells."""
+
+    number: int
+    cells: list[Any]
+
+    def get(self, index: int | None) -> Any:
+        if index is None or index >= len(self.cells):
+            return None
+        return self.cells[index]
+
+
+@dataclass
+class Table:
+    """One sheet of a source, matched to a sheet of the pack.
+
+    `columns` maps a pack field name to its 0-based column index; `headers` are the header
+    texts as staff typed them. `alert_column` is the 0-based index of the 系统提醒 column when
+    the sheet already has one.
+    """
+
+    source: str
+    sheet: str
+    sheet_id: str
+    header_row: int
+    headers: list[str]
+    columns: dict[str, int]
+    rows: list[RawRow]
+    alert_column: int | None = None
+    # Filled by the reader when it knows better than a plain list (e.g. Google's sheetId).
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Record:
+    """A validated row: typed values by field name; fields that failed validation are None
+    and listed in `invalid`, so rules skip them instead of guessing."""
+
+    number: int
+    values: dict[str, Any]
+    invalid: set[str] = field(default_factory=set)
+    # Notes made while parsing (e.g. a year inferred for "11月25日"), by field name.
+    notes: dict[str, str] = field(default_factory=dict)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+@dataclass
+class Finding:
+    """One problem: a validation error of a cell or sheet, or a rule's alert about a row.
+
+    `key` is stable across cycles: sheet + the row's identity (its key columns) + rule, so an
+    alert can be followed from opened to resolved even when rows move.
+    """
+
+    source: str
+    sheet: str
+    row: int | None
+    column: str | None
+    cell: str | None
+    rule: str
+    kind: Kind
+    severity: Severity
+    message: str
+    message_en: str
+    value: str | None
+    key: str
+
+    def as_dict(self, lang: str = "zh") -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "rule": self.rule,
+            "kind": self.kind,
+            "severity": self.severity,
+            "message": self.message_en if lang == "en" else self.message,
+            "value": self.value,
+            "key": self.key,
+        }
+
+
+def display_value(value: Any) -> str | None:
+    """The value as a staff member would recognise it in a message."""
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if hasattr(value, "isoformat") and not isinstance(value, str):
+        text = value.isoformat()
+        return text.replace("T", " ")
+    return str(value)

@@ -1,0 +1,25 @@
+"""What a source reports after a write-back attempt, for the run log and the status page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+WriteStatus = Literal["written", "unchanged", "skipped", "aborted", "failed", "readonly"]
+
+
+@dataclass
+class WriteOutcome:
+    """Result of writing alerts into one workbook or spreadsheet.
+
+    `reason` is a plain-Chinese sentence for staff ("文件被张老师打开，下次同步再写入");
+    `reason_en` the same in English. `api_calls` counts Google API requests (0 for files).
+    """
+
+    status: WriteStatus
+    reason: str = ""
+    reason_en: str = ""
+    sheets_changed: list[str] = field(default_factory=list)
+    cells_changed: int = 0
+    api_calls: int = 0
+    backup: str | None = None
