@@ -23,3 +23,18 @@ class WriteOutcome:
     cells_changed: int = 0
     api_calls: int = 0
     backup: str | None = None
+
+
+@dataclass
+class SourceResult:
+    """One source's part of a run: whether it could be read, and what the write-back did."""
+
+    source: str
+    kind: Literal["xlsx", "gsheets", "readonly"]
+    read_ok: bool
+    error: str | None = None
+    error_en: str | None = None
+    write: WriteOutcome | None = None
+    # For Google sources: spreadsheet URL and sheet title -> sheetId, to link to cells.
+    url: str | None = None
+    sheet_ids: dict[str, int] = field(default_factory=dict)
