@@ -110,6 +110,8 @@ class Finding:
     message_en: str
     value: str | None
     key: str
+    # The pack sheet this is about ("inspections"), whatever the workbook calls the sheet.
+    sheet_id: str = ""
 
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {
@@ -124,6 +126,7 @@ class Finding:
             "message": self.message_en if lang == "en" else self.message,
             "value": self.value,
             "key": self.key,
+            "sheet_id": self.sheet_id,
         }
 
 

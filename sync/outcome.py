@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Literal
+
+from rules.model import Finding
 
 WriteStatus = Literal["written", "unchanged", "skipped", "aborted", "failed", "readonly"]
 
@@ -38,3 +41,20 @@ class SourceResult:
     # For Google sources: spreadsheet URL and sheet title -> sheetId, to link to cells.
     url: str | None = None
     sheet_ids: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass
+class RunResult:
+    """One sync cycle: when, over what day, what each source did, and every finding."""
+
+    started: datetime
+    finished: datetime
+    today: date
+    findings: list[Finding]
+    sources: list[SourceResult]
+    # Counts per sheet and severity, coverage figures, calendar warnings (rules.summary).
+    summary: dict = field(default_factory=dict)
+
+    @property
+    def duration_seconds(self) -> float:
+        return (self.finished - self.started).total_seconds()

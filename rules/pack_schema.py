@@ -1,0 +1,88 @@
+"""The JSON Schema that `sheets_schema.json` itself must satisfy, checked at start-up.
+
+Field vocabulary follows the Frictionless Table Schema (fields, name, type, constraints,
+missingValues) so that people who know it feel at home; Houqin adds aliases, units, key
+fields and rules.
+"""
+
+from __future__ import annotations
+
+FIELD_TYPES = ["string", "integer", "number", "date", "datetime", "time", "yearmonth", "boolean"]
+
+_STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+
+FIELD = {
+    "type": "object",
+    "required": ["name", "type"],
+    "additionalProperties": False,
+    "properties": {
+        "name": {"type": "string", "minLength": 1},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "unit": {"type": "string"},
+        "aliases": _STRINGS,
+        "type": {"enum": FIELD_TYPES},
+        "trueValues": _STRINGS,
+        "falseValues": _STRINGS,
+        "personal": {"type": "boolean"},
+        "constraints": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "required": {"type": "boolean"},
+                "unique": {"type": "boolean"},
+                "enum": _STRINGS,
+                "minimum": {"type": "number"},
+                "maximum": {"type": "number"},
+                "exclusiveMinimum": {"type": "number"},
+                "exclusiveMaximum": {"type": "number"},
+                "minLength": {"type": "integer", "minimum": 0},
+                "maxLength": {"type": "integer", "minimum": 0},
+                "pattern": {"type": "string", "format": "regex"},
+            },
+        },
+    },
+}
+
+RULE = {
+    "type": "object",
+    "required": ["id", "kind"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        "kind": {"type": "string"},
+        "title": {"type": "string"},
+        "severity": {"enum": ["error", "warning"]},
+        "enabled": {"type": "boolean"},
+    },
+}
+
+SHEET = {
+    "type": "object",
+    "required": ["id", "name", "fields"],
+    "additionalProperties": False,
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        "name": {"type": "string", "minLength": 1},
+        "aliases": _STRINGS,
+        "description": {"type": "string"},
+        "keyFields": _STRINGS,
+        "missingValues": {"type": "array", "items": {"type": "string"}},
+        "fields": {"type": "array", "minItems": 1, "items": FIELD},
+        "rules": {"type": "array", "items": RULE},
+    },
+}
+
+PACK = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "type": "object",
+    "required": ["version", "sheets"],
+    "additionalProperties": False,
+    "properties": {
+        "$schema": {"type": "string"},
+        "version": {"const": 1},
+        "title": {"type": "string"},
+        "alertHeader": {"type": "string", "minLength": 1},
+        "missingValues": {"type": "array", "items": {"type": "string"}},
+        "sheets": {"type": "array", "minItems": 1, "items": SHEET},
+    },
+}

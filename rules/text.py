@@ -1,0 +1,27 @@
+"""Text normalisation shared by header matching, enum matching and parsing."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# A trailing unit in brackets, full- or half-width: 数量（千克）, 带量(克/人).
+_TRAILING_UNIT = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]$")
+_SPACES = re.compile(r"\s+")
+
+
+def fold(text: str) -> str:
+    """Full-width to half-width (NFKC), no whitespace at all: how staff's text is compared."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def header_key(text: object) -> str:
+    """A header as matched against the pack: folded, trailing unit and '*' markers dropped."""
+    if text is None:
+        return ""
+    key = fold(str(text)).rstrip("*:：")
+    while True:
+        stripped = _TRAILING_UNIT.sub("", key)
+        if stripped == key or not stripped:
+            return key
+        key = stripped.rstrip("*:：")

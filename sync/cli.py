@@ -1,0 +1,222 @@
+"""The command line (DESIGN.md's contract): demo, check, run, serve, init.
+
+Exit status: 0 no error-level findings, 1 some, 2 the command could not run (bad arguments,
+bad config or schema, unreadable source), always with one clear message and no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+from rules.model import Finding
+from sync import config as config_module
+from sync.config import Config, ConfigError
+from sync.pack_file import PackFileError, read_pack
+
+EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
+
+
+class UsageError(Exception):
+    """Bad arguments, reported like every other failure: one message, exit 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # argparse would exit itself; we want one message and exit 2
+        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+
+
+def _today(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2026-11-25，实际是 {text!r}") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m sync", description="Houqin 后勤：检查幼儿园后勤表格，并把提醒写回表格。")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    demo = commands.add_parser("demo", help="生成示例工作簿（含各种问题）")
+    demo.add_argument("--dir", default="demo_data", help="写到哪个文件夹（默认 demo_data）")
+    demo.add_argument("--today", type=_today, help="示例数据围绕哪一天（默认今天）")
+
+    def sources(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("paths", nargs="*", help="工作簿或文件夹（不用配置文件时）")
+        sub.add_argument("--config", help="TOML 配置文件")
+        sub.add_argument("--schema", help="表格定义文件（默认随程序的 sheets_schema.json）")
+
+    check = commands.add_parser("check", help="检查表格，只读不写")
+    sources(check)
+    check.add_argument("--today", type=_today, help="按哪一天检查（默认今天）")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--lang", choices=["zh", "en"], default=None, help="提示语言（默认中文）")
+
+    run = commands.add_parser("run", help="检查一次并把提醒写回表格")
+    sources(run)
+    run.add_argument("--today", type=_today)
+    run.add_argument("--lang", choices=["zh", "en"], default=None)
+
+    serve = commands.add_parser("serve", help="定时同步并提供状态页")
+    sources(serve)
+    serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
+    serve.add_argument("--port", type=int, help="端口（默认 8000）")
+
+    init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
+    init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
+    init.add_argument("--schema", help="表格定义文件")
+    return parser
+
+
+def load_config(args: argparse.Namespace) -> Config:
+    if args.config and args.paths:
+        raise UsageError("请只用一种方式指定表格：--config 配置文件，或直接给出工作簿/文件夹路径")
+    if args.config:
+        config = config_module.load(args.config)
+    elif args.paths:
+        config = config_module.from_paths(args.paths)
+    else:
+        raise UsageError("请给出要检查的工作簿或文件夹，或用 --config 指定配置文件")
+    if getattr(args, "schema", None):
+        config.schema_path = Path(args.schema)
+    if getattr(args, "lang", None):
+        config.language = args.lang
+    return config
+
+
+def format_text(findings: list[Finding], lang: str, header: str) -> str:
+    """Findings grouped by source and sheet, errors first, as staff would read a list."""
+    zh = lang != "en"
+    lines = [header]
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for item in findings:
+        groups.setdefault((item.sheet, item.source), []).append(item)
+    for (sheet, source), items in sorted(groups.items()):
+        errors = sum(1 for i in items if i.severity == "error")
+        warnings = len(items) - errors
+        counts = f"{errors} 个错误，{warnings} 个提醒" if zh else f"{errors} errors, {warnings} warnings"
+        lines.append("")
+        lines.append(f"【{sheet}】 {Path(source).name if '|' not in source else source}  {counts}")
+        items.sort(key=lambda i: (i.severity != "error", i.row or 0, i.cell or "", i.rule))
+        for item in items:
+            tag = ("错误" if zh else "ERROR") if item.severity == "error" else ("提醒" if zh else "WARN ")
+            where = item.cell or (f"第{item.row}行" if item.row and zh else f"row {item.row}" if item.row else "-")
+            lines.append(f"  {tag}  {where:<6} {item.message if zh else item.message_en}")
+    errors = sum(1 for i in findings if i.severity == "error")
+    lines.append("")
+    lines.append(
+        f"合计：{errors} 个错误，{len(findings) - errors} 个提醒" if zh
+        else f"Total: {errors} errors, {len(findings) - errors} warnings"
+    )
+    return "\n".join(lines)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from sync.cycle import check, today_for
+
+    config = load_config(args)
+    pack = read_pack(config.schema_path)
+    today = args.today or today_for(config)
+    result = check(config, pack, today)
+    lang = config.language
+    if result.failed and not result.reads:
+        for failed in result.failed:
+            print(failed.error if lang != "en" else failed.error_en, file=sys.stderr)
+        return EXIT_FAILED
+    if args.format == "json":
+        payload = {
+            "findings": [f.as_dict(lang) for f in result.findings],
+            "summary": {**result.summary, "today": today.isoformat(),
+                        "sources": [{"source": s.source, "read_ok": s.read_ok, "error": s.error if lang != "en" else s.error_en}
+                                    for s in result.sources]},
+        }
+        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        rows = sum(len(t) for t in result.tables)
+        header = (f"检查了 {len(result.reads)} 个表格文件、{len(result.tables)} 张工作表、{rows} 行记录（按 {today} 检查）"
+                  if lang != "en" else f"Checked {len(result.reads)} sources, {len(result.tables)} sheets, {rows} rows (as of {today})")
+        print(format_text(result.findings, lang, header))
+    for failed in result.failed:
+        print(failed.error if lang != "en" else failed.error_en, file=sys.stderr)
+    if result.failed:
+        return EXIT_FAILED
+    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sync.cycle import run_cycle
+
+    config = load_config(args)
+    pack = read_pack(config.schema_path)
+    result = run_cycle(config, today=args.today, pack=pack)
+    zh = config.language != "en"
+    for source in result.sources:
+        name = Path(source.source).name
+        if not source.read_ok:
+            print(f"{name}：{source.error if zh else source.error_en}", file=sys.stderr)
+            continue
+        outcome = source.write
+        status = outcome.status if outcome else "-"
+        reason = (outcome.reason if zh else outcome.reason_en) if outcome else ""
+        label = {"written": "已写入提醒", "unchanged": "提醒没有变化，未改动文件", "skipped": "跳过",
+                 "aborted": "放弃写入", "failed": "写入失败", "readonly": "只读"}.get(status, status) if zh else status
+        print(f"{name}：{label}{('（' + reason + '）') if reason and zh else (' (' + reason + ')') if reason else ''}")
+    errors = sum(1 for f in result.findings if f.severity == "error")
+    print(f"合计：{errors} 个错误，{len(result.findings) - errors} 个提醒" if zh
+          else f"Total: {errors} errors, {len(result.findings) - errors} warnings")
+    if any(not s.read_ok for s in result.sources):
+        return EXIT_FAILED
+    return EXIT_FINDINGS if errors else EXIT_OK
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sync.service import ServiceError, serve
+
+    config = load_config(args)
+    read_pack(config.schema_path)  # a bad schema stops the service before it binds a port
+    try:
+        serve(config, host=args.host, port=args.port)
+    except ServiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from sync.demo import write_demo
+
+    paths = write_demo(Path(args.dir), today=args.today)
+    print(f"示例工作簿已写入 {args.dir}（{len(paths)} 个文件）：")
+    for path in paths:
+        print(f"  {path}")
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from sync.init_workbook import write_empty_workbook
+
+    pack = read_pack(Path(args.schema) if args.schema else None)
+    out = Path(args.out)
+    if out.exists():
+        raise UsageError(f"{out} 已存在，不会覆盖；请换一个文件名")
+    write_empty_workbook(pack, out)
+    print(f"空白工作簿已生成：{out}（{len(pack.sheets)} 张工作表和一张“说明”）")
+    return EXIT_OK
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        return COMMANDS[args.command](args)
+    except (UsageError, ConfigError, PackFileError) as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("已停止", file=sys.stderr)
+        return 130

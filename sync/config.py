@@ -1,0 +1,252 @@
+"""A deployment's own settings, from a TOML file (see houqin.example.toml).
+
+Paths given on the command line are the quick form of a config with only sources. Secrets
+may come from environment variables instead of the file, so the file can be shared.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
+ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
+ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
+
+
+class ConfigError(Exception):
+    """A config mistake, reported as one message naming the file and the setting."""
+
+
+@dataclass
+class Term:
+    name: str
+    start: date
+    end: date
+
+
+@dataclass
+class GoogleSpreadsheet:
+    key: str
+    name: str = ""
+    # Pack sheet name -> the title this spreadsheet uses for it.
+    sheet_names: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class GoogleSettings:
+    credentials: str | None = None
+    spreadsheets: list[GoogleSpreadsheet] = field(default_factory=list)
+    # Tests point this at the loopback fake; production leaves it unset.
+    api_base: str | None = None
+
+
+@dataclass
+class WebSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    password: str | None = None
+    secret_key: str | None = None
+
+
+@dataclass
+class Config:
+    """Everything a deployment decides; defaults fit a kindergarten in mainland China."""
+
+    paths: list[Path] = field(default_factory=list)
+    timezone: str = "Asia/Shanghai"
+    language: str = "zh"
+    # Explicit terms; empty means the default autumn/spring terms of every year.
+    terms: list[Term] = field(default_factory=list)
+    autumn: tuple[str, str] = ("09-01", "01-20")
+    spring: tuple[str, str] = ("02-20", "07-10")
+    extra_holidays: list[date] = field(default_factory=list)
+    extra_workdays: list[date] = field(default_factory=list)
+    start_date: date | None = None
+    classes: list[str] = field(default_factory=list)
+    outbreak_mode: bool = False
+    # Rule id -> setting -> value, overriding the schema's defaults.
+    rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interval_minutes: float = 10
+    state_db: Path = Path("var/houqin.sqlite3")
+    backups: int = 10
+    google: GoogleSettings = field(default_factory=GoogleSettings)
+    web: WebSettings = field(default_factory=WebSettings)
+    schema_path: Path | None = None
+    origin: str = "命令行"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+def from_paths(paths: list[str]) -> Config:
+    """The quick form: workbooks or folders named on the command line, defaults for the rest."""
+    config = Config(paths=[Path(p) for p in paths])
+    _apply_env(config)
+    return config
+
+
+def load(path: str | Path) -> Config:
+    """Read a TOML config; raise ConfigError naming the file and setting on any mistake."""
+    file = Path(path)
+    try:
+        data = tomllib.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"找不到配置文件：{file}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"无法读取配置文件 {file}：{exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"配置文件 {file} 格式有误：{exc}") from None
+    reader = _Reader(file, data)
+    config = reader.build()
+    _apply_env(config)
+    return config
+
+
+def _apply_env(config: Config) -> None:
+    config.web.password = os.environ.get(ENV_WEB_PASSWORD) or config.web.password
+    config.web.secret_key = os.environ.get(ENV_SECRET_KEY) or config.web.secret_key
+    config.google.credentials = os.environ.get(ENV_GOOGLE_CREDENTIALS) or config.google.credentials
+
+
+class _Reader:
+    """Walks the TOML data, checking each setting and naming it when wrong."""
+
+    def __init__(self, file: Path, data: dict[str, Any]):
+        self.file = file
+        self.base = file.parent
+        self.data = data
+
+    def fail(self, where: str, what: str) -> ConfigError:
+        return ConfigError(f"配置文件 {self.file} 中 {where}：{what}")
+
+    def get(self, table: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str, default: Any = None):
+        if key not in table:
+            return default
+        value = table[key]
+        if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+            names = {str: "文字", int: "整数", float: "数字", bool: "true 或 false", list: "列表", dict: "表"}
+            expected = "或".join(names.get(k, k.__name__) for k in (kind if isinstance(kind, tuple) else (kind,)))
+            raise self.fail(f"{where}{key}", f"应为{expected}，实际是 {value!r}")
+        return value
+
+    def section(self, key: str) -> dict[str, Any]:
+        return self.get(self.data, key, dict, "", {})
+
+    def date(self, value: Any, where: str) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return date.fromisoformat(str(value))
+        except ValueError:
+            raise self.fail(where, f"日期应写成 2026-09-01 的形式，实际是 {value!r}") from None
+
+    def path(self, value: str) -> Path:
+        path = Path(value).expanduser()
+        return path if path.is_absolute() else self.base / path
+
+    def build(self) -> Config:
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema"}
+        for key in self.data:
+            if key not in known:
+                raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
+        config = Config(origin=str(self.file))
+        config.timezone = self.get(self.data, "timezone", str, "", config.timezone)
+        try:
+            ZoneInfo(config.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise self.fail("timezone", f"不认识的时区 {config.timezone!r}（例如 Asia/Shanghai）") from None
+        config.language = self.get(self.data, "language", str, "", "zh")
+        if config.language not in ("zh", "en"):
+            raise self.fail("language", "应为 zh 或 en")
+        if "schema" in self.data:
+            config.schema_path = self.path(self.get(self.data, "schema", str, ""))
+
+        sources = self.section("sources")
+        config.paths = [self.path(p) for p in self.get(sources, "paths", list, "sources.", [])]
+
+        calendar = self.section("calendar")
+        for i, term in enumerate(self.get(calendar, "terms", list, "calendar.", [])):
+            where = f"calendar.terms[{i}]"
+            if not isinstance(term, dict) or "start" not in term or "end" not in term:
+                raise self.fail(where, "每个学期需要 start 和 end")
+            start, end = self.date(term["start"], where + ".start"), self.date(term["end"], where + ".end")
+            if end < start:
+                raise self.fail(where, "学期结束日期早于开始日期")
+            config.terms.append(Term(str(term.get("name", f"{start}～{end}")), start, end))
+        for key in ("autumn", "spring"):
+            if key in calendar:
+                pair = self.get(calendar, key, list, "calendar.")
+                if len(pair) != 2 or not all(isinstance(x, str) and len(x) == 5 for x in pair):
+                    raise self.fail(f"calendar.{key}", '应写成 ["09-01", "01-20"] 的形式')
+                setattr(config, key, (pair[0], pair[1]))
+        config.extra_holidays = [
+            self.date(d, "calendar.holidays") for d in self.get(calendar, "holidays", list, "calendar.", [])
+        ]
+        config.extra_workdays = [
+            self.date(d, "calendar.workdays") for d in self.get(calendar, "workdays", list, "calendar.", [])
+        ]
+        if "start_date" in calendar:
+            config.start_date = self.date(calendar["start_date"], "calendar.start_date")
+
+        school = self.section("school")
+        config.classes = [str(c) for c in self.get(school, "classes", list, "school.", [])]
+        config.outbreak_mode = self.get(school, "outbreak_mode", bool, "school.", False)
+
+        rules = self.section("rules")
+        for rule_id, settings in rules.items():
+            if not isinstance(settings, dict):
+                raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
+            config.rule_settings[rule_id] = dict(settings)
+
+        sync = self.section("sync")
+        config.interval_minutes = self.get(sync, "interval_minutes", (int, float), "sync.", 10)
+        if config.interval_minutes <= 0:
+            raise self.fail("sync.interval_minutes", "应大于 0")
+        if "state_db" in sync:
+            config.state_db = self.path(self.get(sync, "state_db", str, "sync."))
+        else:
+            config.state_db = self.base / "var" / "houqin.sqlite3"
+        config.backups = self.get(sync, "backups", int, "sync.", 10)
+
+        google = self.section("google")
+        creds = self.get(google, "credentials", str, "google.")
+        config.google.credentials = str(self.path(creds)) if creds else None
+        config.google.api_base = self.get(google, "api_base", str, "google.")
+        for i, sheet in enumerate(self.get(google, "spreadsheets", list, "google.", [])):
+            where = f"google.spreadsheets[{i}]"
+            if not isinstance(sheet, dict) or not (sheet.get("key") or sheet.get("url")):
+                raise self.fail(where, "每个表格需要 key 或 url")
+            key = str(sheet.get("key") or _key_from_url(str(sheet["url"])))
+            if not key:
+                raise self.fail(where + ".url", f"看不出表格的 key：{sheet.get('url')!r}")
+            names = sheet.get("sheet_names", {})
+            if not isinstance(names, dict):
+                raise self.fail(where + ".sheet_names", "应为一个表，例如 {安全检查 = \"Safety\"}")
+            config.google.spreadsheets.append(
+                GoogleSpreadsheet(key=key, name=str(sheet.get("name", "")), sheet_names=dict(names))
+            )
+
+        web = self.section("web")
+        config.web.host = self.get(web, "host", str, "web.", config.web.host)
+        config.web.port = self.get(web, "port", int, "web.", config.web.port)
+        config.web.password = self.get(web, "password", str, "web.") or None
+        config.web.secret_key = self.get(web, "secret_key", str, "web.") or None
+
+        if not config.paths and not config.google.spreadsheets:
+            raise self.fail("sources", "没有配置任何表格：请在 [sources] paths 或 [google] spreadsheets 中填写")
+        return config
+
+
+def _key_from_url(url: str) -> str:
+    """The spreadsheet key inside a docs.google.com/spreadsheets/d/KEY/... address."""
+    marker = "/spreadsheets/d/"
+    if marker not in url:
+        return ""
+    return url.split(marker, 1)[1].split("/", 1)[0].split("?", 1)[0].split("#", 1)[0]

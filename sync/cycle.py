@@ -1,0 +1,132 @@
+"""One sync cycle: read every source, validate, apply the rules, write alerts back.
+
+`check` is the read-only half (the `check` command); `run_cycle` adds the write-back and is
+what `run` and the service's timer call.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from rules.alerts import Alert, row_alerts
+from rules.engine import Settings, evaluate
+from rules.model import Finding
+from rules.schema import Pack
+from rules.tables import missing_sheets
+from rules.validate import TypedTable, validate
+from sync.config import Config
+from sync.outcome import RunResult, SourceResult, WriteOutcome
+from sync.pack_file import read_pack
+from sync.sources import ReadResult, Source, SourceError
+from sync.xlsx_source import WorkbookSource, discover
+
+
+def today_for(config: Config) -> date:
+    """The local date where the kindergarten is, not where the server's clock thinks."""
+    return datetime.now(config.zone).date()
+
+
+def make_sources(config: Config) -> list[Source]:
+    sources: list[Source] = [WorkbookSource(path, config.backups) for path in discover(config.paths)]
+    if config.google.spreadsheets:
+        from sync.gsheets import google_sources
+
+        sources.extend(google_sources(config))
+    return sources
+
+
+@dataclass
+class CheckResult:
+    """What a read-only check found, and what is needed to write it back."""
+
+    today: date
+    findings: list[Finding]
+    tables: list[TypedTable]
+    reads: dict[str, ReadResult] = field(default_factory=dict)
+    sources: list[SourceResult] = field(default_factory=list)
+    summary: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def failed(self) -> list[SourceResult]:
+        return [s for s in self.sources if not s.read_ok]
+
+
+def settings_for(config: Config, today: date) -> Settings:
+    return Settings(
+        today=today, classes=list(config.classes), outbreak_mode=config.outbreak_mode,
+        rule_settings=config.rule_settings, terms=list(config.terms), autumn=config.autumn, spring=config.spring,
+        extra_holidays=list(config.extra_holidays), extra_workdays=list(config.extra_workdays),
+        start_date=config.start_date,
+    )
+
+
+def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None) -> CheckResult:
+    """Read and judge every source; never writes. Unreadable sources are listed, not raised."""
+    result = CheckResult(today=today, findings=[], tables=[])
+    for source in sources if sources is not None else make_sources(config):
+        try:
+            read = source.read(pack)
+        except SourceError as exc:
+            result.sources.append(SourceResult(source=source.name, kind=source.kind, read_ok=False,  # type: ignore[arg-type]
+                                               error=exc.message, error_en=exc.message_en))
+            continue
+        result.reads[source.name] = read
+        result.sources.append(SourceResult(source=source.name, kind=source.kind, read_ok=True,  # type: ignore[arg-type]
+                                           url=getattr(source, "url", None), sheet_ids=getattr(read.state, "sheet_ids", {}) or {}))
+        result.findings.extend(read.findings)
+        for table in read.tables:
+            typed, problems = validate(table, pack.sheet(table.sheet_id), today)
+            result.tables.append(typed)
+            result.findings.extend(problems)
+    if result.reads:
+        present = {t.table.sheet_id for t in result.tables}
+        present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
+        result.findings.extend(missing_sheets(present, pack, list(result.reads)))
+    rule_findings, summary = evaluate(result.tables, pack, settings_for(config, today))
+    result.findings.extend(rule_findings)
+    result.summary = summarise(result.findings, summary)
+    return result
+
+
+def summarise(findings: list[Finding], extra: dict[str, Any]) -> dict[str, Any]:
+    """Counts per sheet and severity, plus what the rules add (coverage, calendar warnings)."""
+    per_sheet: dict[str, Counter] = {}
+    for item in findings:
+        per_sheet.setdefault(item.sheet, Counter())[item.severity] += 1
+    totals = Counter(item.severity for item in findings)
+    return {
+        "errors": totals.get("error", 0),
+        "warnings": totals.get("warning", 0),
+        "sheets": {sheet: {"errors": c.get("error", 0), "warnings": c.get("warning", 0)} for sheet, c in sorted(per_sheet.items())},
+        **extra,
+    }
+
+
+def alerts_by_sheet(findings: list[Finding], read: ReadResult, lang: str) -> dict[str, dict[int, Alert]]:
+    """Alert texts for every sheet of one source that has a table (empty dict clears a sheet)."""
+    mine = [f for f in findings if f.source in {t.source for t in read.tables}]
+    return {table.sheet: row_alerts(mine, table.sheet, lang) for table in read.tables}
+
+
+def run_cycle(config: Config, today: date | None = None, write: bool = True, pack: Pack | None = None) -> RunResult:
+    """Check every source, then write each one's alerts back (unless `write` is False)."""
+    started = datetime.now(config.zone)
+    pack = pack or read_pack(config.schema_path)
+    today = today or today_for(config)
+    sources = make_sources(config)
+    result = check(config, pack, today, sources)
+    by_name = {s.name: s for s in sources}
+    for source_result in result.sources:
+        if not source_result.read_ok or not write:
+            continue
+        source = by_name[source_result.source]
+        read = result.reads[source.name]
+        try:
+            source_result.write = source.write(read, alerts_by_sheet(result.findings, read, config.language))
+        except Exception as exc:  # one workbook's failure must not stop the others
+            source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
+    return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
+                     sources=result.sources, summary=result.summary)

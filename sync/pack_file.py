@@ -1,0 +1,30 @@
+"""Reading `sheets_schema.json` from disk into a checked Pack."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from rules.schema import Pack, SchemaError, load_pack
+
+DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "sheets_schema.json"
+
+
+class PackFileError(Exception):
+    """The schema file is missing, not JSON, or not a valid pack: one message with its place."""
+
+
+def read_pack(path: Path | None = None) -> Pack:
+    file = path or DEFAULT_SCHEMA
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PackFileError(f"找不到表格定义文件：{file}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PackFileError(f"无法读取表格定义文件 {file}：{exc}") from None
+    except json.JSONDecodeError as exc:
+        raise PackFileError(f"表格定义文件 {file} 第 {exc.lineno} 行第 {exc.colno} 列：JSON 格式错误（{exc.msg}）") from None
+    try:
+        return load_pack(data)
+    except SchemaError as exc:
+        raise PackFileError(f"表格定义文件 {file} 中 {exc.path}：{exc.message}") from None
