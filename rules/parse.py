@@ -221,7 +221,7 @@ def parse_number(value: Any) -> float | int | Bad:
 def parse_integer(value: Any) -> int | Bad:
     number = parse_number(value)
     if isinstance(number, Bad):
-        return number
+        return Bad(number.zh.replace("不是数字", "不是整数"), number.en.replace("not a number", "not a whole number"))
     if isinstance(number, float):
         if not number.is_integer():
             return Bad("应为整数", "should be a whole number")

@@ -26,7 +26,7 @@ class UsageError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # argparse would exit itself; we want one message and exit 2
-        raise UsageError(f"{message}\n{self.format_usage().strip()}")
+        raise UsageError(f"{self.prog}：{message}（用 {self.prog} --help 查看用法）")
 
 
 def _today(text: str) -> date:

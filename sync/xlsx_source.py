@@ -11,7 +11,7 @@ import hashlib
 import io
 import re
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -104,6 +104,7 @@ class WorkbookSource:
         self.name = str(path)
         self.backups = backups
         self.kind = "xlsx" if path.suffix.lower() in WRITABLE_SUFFIXES else "readonly"
+        self.state: FileState | None = None
 
     def _load(self) -> tuple[bytes, FileState]:
         try:
@@ -120,7 +121,17 @@ class WorkbookSource:
         return data, FileState(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
     def read(self, pack: Pack) -> ReadResult:
-        data, state = self._load()
+        """The pack's sheets of this workbook as tables (other sheets are not even parsed)."""
+        grids = self.grids(lambda title: match_sheet(title, pack) is not None)
+        tables, findings = build_tables(self.name, grids, pack)
+        return ReadResult(tables=tables, findings=findings, state=self.state)
+
+    def grids(self, wanted: Callable[[str], bool]) -> list[tuple[str, list[list[Any]]]]:
+        """(title, grid) of every sheet `wanted` accepts; grid[0] is sheet row 1.
+
+        Remembers the file's state as read in `self.state`, for a safe write-back later.
+        """
+        data, self.state = self._load()
         if not data:
             raise SourceError(f"工作簿 {self.path} 是空文件（0 字节）", f"Workbook {self.path} is an empty file")
         try:
@@ -131,20 +142,19 @@ class WorkbookSource:
         except Exception as exc:  # calamine raises several kinds for one cause: a file it cannot parse
             raise SourceError(f"无法读取工作簿 {self.path}：文件已损坏，或不是 Excel/WPS 表格（{type(exc).__name__}）",
                               f"Cannot read workbook {self.path}: damaged or not a spreadsheet ({exc})") from None
-        wanted = [title for title in workbook.sheet_names if match_sheet(title, pack)]
-        parts = self._sheet_xml(data) if self.kind == "xlsx" and wanted else {}
+        titles = [title for title in workbook.sheet_names if wanted(title)]
+        parts = self._sheet_xml(data) if self.kind == "xlsx" and titles else {}
         grids: list[tuple[str, list[list[Any]]]] = []
-        for title in wanted:
+        for title in titles:
             try:
                 grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-            except Exception as exc:  # a chart sheet or a damaged part: skip it, say so below
+            except Exception as exc:  # a damaged part: say which sheet, never a traceback
                 raise SourceError(f"无法读取工作簿 {self.path} 的工作表「{title}」：{exc}",
                                   f"Cannot read sheet '{title}' of {self.path}: {exc}") from None
             if title in parts:
                 _put_errors(grid, _error_cells(parts[title]))
             grids.append((title, grid))
-        tables, findings = build_tables(self.name, grids, pack)
-        return ReadResult(tables=tables, findings=findings, state=state)
+        return grids
 
     @staticmethod
     def _sheet_xml(data: bytes) -> dict[str, bytes]:

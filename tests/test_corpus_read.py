@@ -1,0 +1,44 @@
+"""Real Excel- and LibreOffice-made files from outside the project: read without a traceback."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from sync.sources import SourceError
+from sync.xlsx_source import WorkbookSource
+from tests.conftest import ROOT
+
+
+def corpus_files(corpus):
+    files = sorted((corpus / "calamine-xlsx").glob("*.xls*"))
+    assert len(files) > 60
+    return files
+
+
+def test_every_corpus_file_reads_or_gives_one_clear_message(corpus, pack):
+    readable = 0
+    for path in corpus_files(corpus):
+        source = WorkbookSource(path)
+        try:
+            source.read(pack)
+            readable += 1
+        except SourceError as exc:
+            assert str(path) in exc.message and len(exc.message.splitlines()) == 1
+        # Every sheet's grid is read as well, not only those that look like the pack's.
+        try:
+            for title, grid in source.grids(lambda _title: True):
+                assert isinstance(grid, list), title
+        except SourceError as exc:
+            assert str(path) in exc.message
+    assert readable >= 60
+
+
+def test_check_command_on_every_corpus_file(corpus):
+    for path in corpus_files(corpus):
+        done = subprocess.run([sys.executable, "-m", "sync", "check", str(path), "--format", "json"], cwd=ROOT,
+                              capture_output=True, text=True, timeout=60)
+        assert done.returncode in (0, 1, 2), path
+        assert "Traceback" not in done.stderr, (path, done.stderr)
+        if done.returncode == 2:
+            assert str(path) in done.stderr and len(done.stderr.strip().splitlines()) == 1, (path, done.stderr)
