@@ -41,7 +41,7 @@ def cell_ref(row: int, column_index: int) -> str:
     return f"{column_letter(column_index)}{row}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRow:
     """One non-blank data row as the source gave it: the sheet's own row number and cells."""
 
@@ -59,8 +59,9 @@ class Table:
     """One sheet of a source, matched to a sheet of the pack.
 
     `columns` maps a pack field name to its 0-based column index; `headers` are the header
-    texts as staff typed them. `alert_column` is the 0-based index of the 系统提醒 column when
-    the sheet already has one.
+    texts as staff typed them. Data rows are two parallel lists, `numbers` (the sheet's own
+    row numbers) and `cells`, because a 100,000-row sheet should not cost 100,000 objects.
+    `alert_column` is the 0-based index of the 系统提醒 column when the sheet has one.
     """
 
     source: str
@@ -69,10 +70,20 @@ class Table:
     header_row: int
     headers: list[str]
     columns: dict[str, int]
-    rows: list[RawRow]
+    numbers: list[int]
+    cells: list[list[Any]]
     alert_column: int | None = None
     # Filled by the reader when it knows better than a plain list (e.g. Google's sheetId).
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, rows: list[RawRow], **kwargs: Any) -> Table:
+        """A table from RawRow objects (handy in tests)."""
+        return cls(numbers=[r.number for r in rows], cells=[r.cells for r in rows], **kwargs)
+
+    @property
+    def rows(self) -> list[RawRow]:
+        return [RawRow(n, c) for n, c in zip(self.numbers, self.cells, strict=True)]
 
 
 @dataclass

@@ -10,7 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from rules.model import ERROR, WARNING, Finding, RawRow, Table, cell_ref, display_value
+from rules.model import ERROR, WARNING, Finding, Table, cell_ref, display_value
 from rules.schema import Pack, SheetSpec
 from rules.text import fold, header_key
 
@@ -36,9 +36,14 @@ def match_sheet(title: str, pack: Pack) -> SheetSpec | None:
 
 
 def _is_blank(cells: list[Any]) -> bool:
-    if any(cells):
-        return all(v is None or (v.__class__ is str and not v.strip()) for v in cells)
-    return not any(v is not None and v != "" for v in cells)
+    """No value at all, or only spaces (a row staff cleared by typing over it)."""
+    for value in cells:
+        if value is None or value == "":
+            continue
+        if value.__class__ is str and not value.strip():
+            continue
+        return False
+    return True
 
 
 def _sheet_finding(source: str, title: str, spec_id: str, rule: str, severity, zh: str, en: str) -> Finding:
@@ -114,17 +119,19 @@ def build_table(source: str, title: str, grid: Grid, spec: SheetSpec, alert_head
                 value=None, key=f"{source}|{spec.id}||sheet.missing_column|{spec_field.name}", sheet_id=spec.id,
             ))
     width = len(header_cells)
-    rows: list[RawRow] = []
-    for index in range(header_index + 1, len(grid)):
-        cells = grid[index]
-        if _is_blank(cells):
-            continue
-        if len(cells) < width:
-            cells = list(cells) + [None] * (width - len(cells))
-        rows.append(RawRow(number=index + 1, cells=cells))
+    # Most rows start with a value; only the others need a closer look for blankness.
+    numbers: list[int] = []
+    cells_list: list[list[Any]] = []
+    for number, cells in enumerate(grid[header_index + 1:], start=header_row + 1):
+        if (cells and cells[0].__class__ is str and cells[0] and not cells[0].isspace()) or not _is_blank(cells):
+            if len(cells) < width:  # Google trims trailing empty cells
+                cells = list(cells) + [None] * (width - len(cells))
+            numbers.append(number)
+            cells_list.append(cells)
     table = Table(
         source=source, sheet=title, sheet_id=spec.id, header_row=header_row,
-        headers=[display_value(c) or "" for c in header_cells], columns=columns, rows=rows, alert_column=alert_column,
+        headers=[display_value(c) or "" for c in header_cells], columns=columns, numbers=numbers, cells=cells_list,
+        alert_column=alert_column,
     )
     year = _title_year(grid[:header_index])
     if year:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
+from operator import itemgetter
 from typing import Any
 
 from rules import parse
@@ -26,6 +27,19 @@ TYPE_NAMES = {
     "time": ("时间", "a time"),
     "yearmonth": ("月份", "a month"),
     "boolean": ("是/否", "yes/no"),
+}
+
+
+# Cell classes accepted as they are for each column type (bool is never a number).
+FAST_CLASSES: dict[str, frozenset[type]] = {
+    "string": frozenset({str}),
+    "integer": frozenset({int, float}),
+    "number": frozenset({int, float}),
+    "date": frozenset({date}),
+    "datetime": frozenset({datetime}),
+    "time": frozenset({time}),
+    "yearmonth": frozenset(),
+    "boolean": frozenset({bool}),
 }
 
 
@@ -149,31 +163,81 @@ class _ColumnChecker:
         return parse.parse_string(value)
 
     def run(self, raw: list[Any]) -> list[Any]:
+        """Typed values of the column. Cells already of the right type (most of them) are
+        taken as they are; only the odd ones are parsed one by one."""
         spec = self.spec
-        fast = {"date": date, "number": float, "integer": int, "string": str, "datetime": datetime, "time": time}.get(spec.type)
-        missing = self.missing
-        values: list[Any] = [None] * len(raw)
-        required = spec.required
-        for index, value in enumerate(raw):
-            cls = value.__class__
-            if value is None or (cls is str and (value in missing or value.strip() in missing)):
-                if required:
-                    self.bad(index, None, f"是必填项，不能空着（应填{TYPE_NAMES[spec.type][0]}）",
-                             f"is required and empty (expected {TYPE_NAMES[spec.type][1]})", "validation.required")
-                continue
-            if cls is fast:
-                parsed = value.strip() if cls is str else value
-            elif spec.type == "integer" and cls is float and value.is_integer():
-                parsed = int(value)
+        fast = FAST_CLASSES[spec.type]
+        classes = set(map(type, raw))
+        if spec.type == "string":
+            values = list(map(str.strip, raw)) if classes == {str} else [v.strip() if v.__class__ is str else v for v in raw]
+        else:
+            values = list(raw)
+        odd = [] if classes <= fast else [i for i, v in enumerate(values) if v.__class__ not in fast]
+        if str in fast and str in classes:
+            texts = set(values) if classes == {str} else {v for v in values if v.__class__ is str}
+            blank_texts = self.missing & texts
+            if blank_texts:
+                odd.extend(i for i, v in enumerate(values) if v.__class__ is str and v in blank_texts)
+                odd.sort()
+        for index in odd:
+            values[index] = self.parse_cell(index, raw[index])
+        if spec.type == "integer" and float in classes:
+            # Spreadsheets store every number as a float: 30.0 is the whole number 30.
+            if classes == {float} and all(map(float.is_integer, values)):
+                values = list(map(int, values))
             else:
-                parsed = self.parse_one(value)
-                if parsed.__class__ is Bad:
-                    self.bad(index, value, parsed.zh, parsed.en)
-                    continue
-            values[index] = self.constrain(index, value, parsed)
+                values = [int(v) if v.__class__ is float and v.is_integer() else v for v in values]
+            for index, value in enumerate(values):
+                if value.__class__ is float:
+                    values[index] = self.parse_cell(index, raw[index])
+        self.constrain_column(values, raw)
         if spec.unique:
             self.check_unique(values, raw)
         return values
+
+    def parse_cell(self, index: int, value: Any) -> Any:
+        """One odd cell: blank (maybe required), parsed, or reported."""
+        if value is None or (value.__class__ is str and (value in self.missing or value.strip() in self.missing)):
+            if self.spec.required:
+                kind = TYPE_NAMES[self.spec.type]
+                self.bad(index, None, f"是必填项，不能空着（应填{kind[0]}）", f"is required and empty (expected {kind[1]})",
+                         "validation.required")
+            return None
+        parsed = self.parse_one(value)
+        if parsed.__class__ is Bad:
+            self.bad(index, value, parsed.zh, parsed.en)
+            return None
+        return parsed
+
+    def constrain_column(self, values: list[Any], raw: list[Any]) -> None:
+        """Constraints checked on the distinct values or the extremes first, cells only on a hit."""
+        spec = self.spec
+        if self.enum is not None:
+            canonical = {v: (self.enum(v) if v.__class__ is str else None) for v in set(values) if v is not None}
+            if any(c != v for v, c in canonical.items()):
+                for index, value in enumerate(values):
+                    if value is not None:
+                        values[index] = self.constrain(index, raw[index], value)
+        bounded = any(b is not None for b in (spec.minimum, spec.maximum, spec.exclusive_minimum, spec.exclusive_maximum))
+        if bounded:
+            numbers = [v for v in values if v is not None]
+            if numbers and not self.within_bounds(min(numbers), max(numbers)):
+                for index, value in enumerate(values):
+                    if value is not None:
+                        values[index] = self.constrain(index, raw[index], value)
+        if spec.pattern or spec.min_length is not None or spec.max_length is not None:
+            for index, value in enumerate(values):
+                if value is not None:
+                    values[index] = self.constrain(index, raw[index], value)
+
+    def within_bounds(self, low: Any, high: Any) -> bool:
+        spec = self.spec
+        return not (
+            (spec.minimum is not None and low < spec.minimum)
+            or (spec.exclusive_minimum is not None and low <= spec.exclusive_minimum)
+            or (spec.maximum is not None and high > spec.maximum)
+            or (spec.exclusive_maximum is not None and high >= spec.exclusive_maximum)
+        )
 
     def constrain(self, index: int, raw: Any, value: Any) -> Any:
         spec = self.spec
@@ -226,11 +290,8 @@ class _ColumnChecker:
 
 def validate(table: Table, spec: SheetSpec, today: date) -> tuple[TypedTable, list[Finding]]:
     """Type every cell of the pack's columns; report what does not fit, cell by cell."""
-    rows = table.rows
-    raw: dict[str, list[Any]] = {}
-    for name, column in table.columns.items():
-        raw[name] = [row.cells[column] for row in rows]
-    typed = TypedTable(table=table, spec=spec, numbers=[row.number for row in rows], columns={}, raw=raw)
+    raw: dict[str, list[Any]] = {name: list(map(itemgetter(column), table.cells)) for name, column in table.columns.items()}
+    typed = TypedTable(table=table, spec=spec, numbers=table.numbers, columns={}, raw=raw)
     findings: list[Finding] = []
     for name in table.columns:
         checker = _ColumnChecker(typed, spec.field(name), today, spec.missing_values)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+import threading
 import zipfile
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -96,6 +97,29 @@ def _put_errors(grid: list[list[Any]], errors: list[tuple[int, int, str]]) -> No
         cells[column] = CellError(text)
 
 
+class _ErrorScan:
+    """Finds error-valued cells of some sheets in a background thread."""
+
+    def __init__(self, data: bytes, titles: list[str]):
+        self._errors: dict[str, list[tuple[int, int, str]]] = {}
+        self._thread = threading.Thread(target=self._run, args=(data, titles), daemon=True)
+        self._thread.start()
+
+    def _run(self, data: bytes, titles: list[str]) -> None:
+        try:
+            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+                parts = sheet_parts(archive)
+                for title in titles:
+                    if title in parts:
+                        self._errors[title] = _error_cells(archive.read(parts[title]))
+        except Exception:  # noqa: BLE001 - a part map calamine could read past: error values stay blank
+            self._errors.clear()
+
+    def result(self) -> dict[str, list[tuple[int, int, str]]]:
+        self._thread.join()
+        return self._errors
+
+
 class WorkbookSource:
     """One workbook file on disk (a shared folder is a list of these)."""
 
@@ -143,7 +167,9 @@ class WorkbookSource:
             raise SourceError(f"无法读取工作簿 {self.path}：文件已损坏，或不是 Excel/WPS 表格（{type(exc).__name__}）",
                               f"Cannot read workbook {self.path}: damaged or not a spreadsheet ({exc})") from None
         titles = [title for title in workbook.sheet_names if wanted(title)]
-        parts = self._sheet_xml(data) if self.kind == "xlsx" and titles else {}
+        # The error-value scan unzips the sheet XML; zlib lets go of the GIL, so it runs
+        # beside calamine's parse instead of after it.
+        scan = _ErrorScan(data, titles) if self.kind == "xlsx" and titles else None
         grids: list[tuple[str, list[list[Any]]]] = []
         for title in titles:
             try:
@@ -151,20 +177,12 @@ class WorkbookSource:
             except Exception as exc:  # a damaged part: say which sheet, never a traceback
                 raise SourceError(f"无法读取工作簿 {self.path} 的工作表「{title}」：{exc}",
                                   f"Cannot read sheet '{title}' of {self.path}: {exc}") from None
-            if title in parts:
-                _put_errors(grid, _error_cells(parts[title]))
             grids.append((title, grid))
+        if scan is not None:
+            errors = scan.result()
+            for title, grid in grids:
+                _put_errors(grid, errors.get(title, []))
         return grids
-
-    @staticmethod
-    def _sheet_xml(data: bytes) -> dict[str, bytes]:
-        try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                return {title: archive.read(member) for title, member in sheet_parts(archive).items()}
-        except (zipfile.BadZipFile, KeyError, OSError, ValueError):
-            return {}
-        except Exception:  # a malformed part map: error values simply stay blank
-            return {}
 
     def write(self, read: ReadResult, alerts: dict[str, dict[int, Alert]]) -> WriteOutcome:
         from sync.writeback import write_workbook

@@ -1,0 +1,91 @@
+"""Issue 2 benchmark: `check` (read + validate) on a 100,000-row × 10-column 库存 sheet, next to
+frictionless validating the same file with the equivalent Table Schema, and next to
+python-calamine merely reading it. All three in one run; ratios are what count.
+
+Targets: check at least 8× faster than frictionless, and at most 1.5× the bare read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import date
+
+import python_calamine  # noqa: E402
+from common import OUT, median_time, stock_workbook
+
+from rules.validate import validate  # noqa: E402
+from sync.pack_file import read_pack  # noqa: E402
+from sync.xlsx_source import WorkbookSource  # noqa: E402
+
+TYPES = {"string": "string", "integer": "integer", "number": "number", "date": "date"}
+
+
+def table_schema(pack) -> dict:
+    """The 库存 sheet's fields as a Frictionless Table Schema (headers as staff see them)."""
+    fields = []
+    for spec in pack.sheet("stock").fields:
+        constraints = {}
+        if spec.required:
+            constraints["required"] = True
+        if spec.enum:
+            constraints["enum"] = list(spec.enum)
+        if spec.minimum is not None:
+            constraints["minimum"] = spec.minimum
+        field = {"name": spec.header, "type": TYPES[spec.type]}
+        if constraints:
+            field["constraints"] = constraints
+        fields.append(field)
+    # The generated sheet has no 到期日期 column; frictionless wants the schema to match the header.
+    return {"fields": [f for f in fields if f["name"] != "到期日期"]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    path = stock_workbook(args.rows)
+    pack = read_pack()
+    spec = pack.sheet("stock")
+    today = date(2026, 11, 25)
+
+    def bare_read():
+        python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("库存").to_python(skip_empty_area=False)
+
+    def houqin_check():
+        read = WorkbookSource(path).read(pack)
+        findings = list(read.findings)
+        for table in read.tables:
+            findings.extend(validate(table, spec, today)[1])
+        return findings
+
+    def frictionless_validate():
+        import frictionless
+
+        resource = frictionless.Resource(path.name, basepath=str(path.parent), schema=frictionless.Schema.from_descriptor(table_schema(pack)),
+                                         dialect=frictionless.Dialect(controls=[frictionless.formats.ExcelControl(sheet="库存")]))
+        return frictionless.validate(resource, limit_errors=10**9)
+
+    findings = houqin_check()
+    report = frictionless_validate()
+    bare = median_time(bare_read, args.repeat)
+    ours = median_time(houqin_check, args.repeat)
+    theirs = median_time(frictionless_validate, 1)
+    lines = [
+        f"rows: {args.rows} x 10 columns ({path.stat().st_size / 1e6:.1f} MB); median of {args.repeat} (frictionless: 1 run)",
+        f"python-calamine bare read : {bare:8.3f} s",
+        f"houqin check (read+valid.): {ours:8.3f} s   findings: {len(findings)}",
+        f"frictionless validate     : {theirs:8.3f} s   valid: {report.valid}",
+        f"frictionless / houqin     : {theirs / ours:8.1f}x   (target >= 8x)",
+        f"houqin / bare read        : {ours / bare:8.2f}x   (target <= 1.5x)",
+    ]
+    print("\n".join(lines))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "check_vs_frictionless.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    ok = theirs / ours >= 8 and ours / bare <= 1.5
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

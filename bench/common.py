@@ -1,0 +1,56 @@
+"""Shared benchmark helpers: generated workbooks and a timer that reports medians."""
+
+from __future__ import annotations
+
+import random
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import xlsxwriter
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+OUT = ROOT / "bench" / "out"
+
+STOCK_HEADERS = ["物品名称", "类别", "单位", "数量", "最低库存", "入库日期", "生产日期", "保质期（天）", "存放位置", "经手人"]
+
+
+def stock_workbook(rows: int = 100_000, path: Path | None = None) -> Path:
+    """A 库存 sheet of `rows` × 10 columns as staff would keep it (real dates, a few text cells)."""
+    path = path or OUT / f"stock_{rows}.xlsx"
+    if path.exists():
+        return path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(rows)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("库存")
+    dates = book.add_format({"num_format": "yyyy-mm-dd"})
+    sheet.write_row(0, 0, STOCK_HEADERS)
+    start = datetime(2026, 9, 1)
+    for r in range(1, rows + 1):
+        sheet.write_string(r, 0, f"食材{r % 700}")
+        sheet.write_string(r, 1, "食品" if r % 3 else "物资")
+        sheet.write_string(r, 2, "千克")
+        sheet.write_number(r, 3, rng.randint(0, 200))
+        sheet.write_number(r, 4, 10)
+        sheet.write_datetime(r, 5, start + timedelta(days=r % 80), dates)
+        sheet.write_datetime(r, 6, start - timedelta(days=r % 200), dates)
+        sheet.write_number(r, 7, 180 + r % 300)
+        sheet.write_string(r, 8, f"{r % 4 + 1}号库")
+        sheet.write_string(r, 9, "陈阿姨")
+    book.close()
+    return path
+
+
+def median_time(action: Callable[[], object], repeat: int = 3) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        action()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
