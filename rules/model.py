@@ -1,7 +1,7 @@
 """The data every layer shares: raw tables read from a source, and findings about them.
 
-A source (xlsx file, Google spreadsheet) produces `Table`s; validation turns their raw cells
-into typed `Record`s; validation and rules produce `Finding`s. Nothing here does I/O.
+A source (xlsx file, Google spreadsheet) produces `Table`s; validation types their cells
+(rules.validate.TypedTable); validation and rules produce `Finding`s. Nothing here does I/O.
 """
 
 from __future__ import annotations
@@ -84,21 +84,6 @@ class Table:
     @property
     def rows(self) -> list[RawRow]:
         return [RawRow(n, c) for n, c in zip(self.numbers, self.cells, strict=True)]
-
-
-@dataclass
-class Record:
-    """A validated row: typed values by field name; fields that failed validation are None
-    and listed in `invalid`, so rules skip them instead of guessing."""
-
-    number: int
-    values: dict[str, Any]
-    invalid: set[str] = field(default_factory=set)
-    # Notes made while parsing (e.g. a year inferred for "11月25日"), by field name.
-    notes: dict[str, str] = field(default_factory=dict)
-
-    def __getitem__(self, name: str) -> Any:
-        return self.values.get(name)
 
 
 @dataclass
