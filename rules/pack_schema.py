@@ -44,15 +44,58 @@ FIELD = {
     },
 }
 
+RULE_KINDS = [
+    "due_by_interval", "deadline", "expiry", "comparison", "required_if", "duration", "computed", "forbidden_words",
+    "completeness", "no_repeat", "next_week_planned", "ratio_limit", "term_coverage", "term_task", "exists_in",
+]
+
+_CONDITION = {
+    "type": "object",
+    "required": ["field"],
+    "additionalProperties": False,
+    "minProperties": 2,
+    "properties": {
+        "field": {"type": "string"},
+        "equals": {"type": ["string", "number", "boolean"]},
+        "notEquals": {"type": ["string", "number", "boolean"]},
+        "in": {"type": "array"},
+        "filled": {"type": "boolean"},
+    },
+}
+_SEVERITY = {"enum": ["error", "warning"]}
+
 RULE = {
     "type": "object",
     "required": ["id", "kind"],
     "properties": {
         "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-        "kind": {"type": "string"},
+        "kind": {"enum": RULE_KINDS},
         "title": {"type": "string"},
-        "severity": {"enum": ["error", "warning"]},
+        "source": {"type": "string"},
+        "severity": _SEVERITY,
+        "pending_severity": _SEVERITY,
+        "missing_severity": _SEVERITY,
         "enabled": {"type": "boolean"},
+        "when": {"type": "array", "items": _CONDITION},
+        "require": {"type": "array", "items": {"type": "object", "required": ["field"],
+                                               "properties": {"field": {"type": "string"}, "equals": {}},
+                                               "additionalProperties": False}},
+        "item": {"type": "array", "items": {"type": "string"}},
+        "warn_days": {"oneOf": [{"type": "integer", "minimum": 0},
+                                {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
+        "days": {"type": ["integer", "string"]},
+        "min_hours": {"type": "number", "exclusiveMinimum": 0},
+        "month_limit": {"type": "number", "minimum": 0},
+        "term_limit": {"type": "number", "minimum": 0},
+        "tolerance": {"type": "number", "minimum": 0},
+        "from_weekday": {"type": "integer", "minimum": 0, "maximum": 6},
+        "allow": {"type": "array", "items": {"type": "string"}},
+        "words": {"type": "array", "items": {"type": "string", "minLength": 1}},
+        "types": {"type": "array", "items": {"type": "string"}},
+        "op": {"enum": ["<=", "<", ">=", ">", "==", "!="]},
+        "period": {"enum": ["school_day", "school_week", "school_month", "quarter"]},
+        "mode": {"enum": ["signed", "stocktake"]},
+        "match": {"type": "array", "items": {"type": "string"}, "minItems": 1},
     },
 }
 

@@ -144,7 +144,62 @@ def load_pack(data: Any) -> Pack:
                 RuleSpec(id=rule["id"], kind=rule["kind"], sheet_id=sheet.id, params=params, path=f"{where}.rules[{r_index}]")
             )
         sheets.append(sheet)
-    return Pack(sheets=sheets, alert_header=data.get("alertHeader", "系统提醒"), title=data.get("title", ""))
+    pack = Pack(sheets=sheets, alert_header=data.get("alertHeader", "系统提醒"), title=data.get("title", ""))
+    check_rule_references(pack)
+    return pack
+
+
+# Rule settings that name a column of the rule's own sheet.
+_FIELD_KEYS = ("date", "field", "left", "start", "end", "quantity", "category", "plus", "minus", "month", "income",
+               "spend", "since")
+
+
+def _referenced_fields(params: dict[str, Any]) -> list[tuple[str, str]]:
+    """(JSON path suffix, column name) of every column a rule's settings name."""
+    found: list[tuple[str, str]] = []
+    for key in _FIELD_KEYS:
+        value = params.get(key)
+        if isinstance(value, str):
+            found.append((f".{key}", value))
+        elif isinstance(value, list):
+            found.extend((f".{key}[{i}]", v) for i, v in enumerate(value) if isinstance(v, str))
+    if isinstance(params.get("right"), str):
+        found.append((".right", params["right"]))
+    if isinstance(params.get("days"), str):
+        found.append((".days", params["days"]))
+    for group in ("when", "require"):
+        for i, item in enumerate(params.get(group, [])):
+            found.append((f".{group}[{i}].field", item["field"]))
+    found.extend((f".item[{i}]", name) for i, name in enumerate(params.get("item", [])))
+    for key in ("due", "interval", "members"):
+        nested = params.get(key) or {}
+        for sub in ("field", "category_field", "birth_field"):
+            if isinstance(nested.get(sub), str):
+                found.append((f".{key}.{sub}", nested[sub]))
+    found.extend((f".match[{i}]", name) for i, name in enumerate(params.get("match", [])))
+    return found
+
+
+def check_rule_references(pack: Pack) -> None:
+    """Every column a rule names exists in its sheet; other sheets named exist; ids are unique."""
+    ids: set[str] = set()
+    sheet_ids = {s.id for s in pack.sheets}
+    for sheet in pack.sheets:
+        names = {f.name for f in sheet.fields}
+        for rule in sheet.rules:
+            if rule.id in ids:
+                raise SchemaError(rule.path + ".id", f"规则 id {rule.id!r} 重复")
+            ids.add(rule.id)
+            for suffix, name in _referenced_fields(rule.params):
+                if name not in names:
+                    raise SchemaError(rule.path + suffix, f"工作表「{sheet.name}」没有名为 {name!r} 的列")
+            for key in ("source_sheet",):
+                other = rule.params.get(key)
+                if other is not None and other not in sheet_ids:
+                    raise SchemaError(f"{rule.path}.{key}", f"没有 id 为 {other!r} 的工作表")
+            members = rule.params.get("members") or {}
+            if members.get("from_sheet") and members["from_sheet"] not in sheet_ids:
+                raise SchemaError(rule.path + ".members.from_sheet", f"没有 id 为 {members['from_sheet']!r} 的工作表")
 
 
 def _field(raw: dict[str, Any]) -> FieldSpec:

@@ -221,7 +221,7 @@ class DemoData:
                 rows.append({"日期": day, "消毒对象": thing, "消毒方式": "紫外线" if thing == "空气" else "84消毒液",
                              "执行人": "陈阿姨", "检查人": "保健医生"})
             week = day.isocalendar()[:2]
-            if week not in weeks_done and day.weekday() >= 3:
+            if week not in weeks_done:  # weekly objects on the week's first school day
                 weeks_done.add(week)
                 for thing in WEEKLY_OBJECTS:
                     if week == last_full_week and thing == "玩具":

@@ -1,0 +1,11 @@
+"""The rule kinds, registered by name for `sheets_schema.json` to use.
+
+- rows: due_by_interval, deadline, expiry, comparison, required_if, duration, computed,
+  forbidden_words
+- periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
+  term_task, exists_in
+"""
+
+from rules.kinds import periods, rows
+
+__all__ = ["periods", "rows"]

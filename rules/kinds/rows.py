@@ -1,0 +1,304 @@
+"""Rule kinds that judge each row on its own: due dates, expiry, comparisons, required
+values, durations, computed columns and forbidden words."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from rules.engine import (
+    Context,
+    Rule,
+    condition_fields,
+    condition_holds,
+    is_blank,
+    item_name,
+    kind,
+    require_columns,
+    row_finding,
+)
+from rules.model import ERROR, WARNING, Finding
+from rules.text import fold
+from rules.validate import TypedTable
+
+
+def _as_date(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def _add_months(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _due_message(item: str, label: str, due: date, today: date) -> tuple[str, str, str]:
+    """(severity, zh, en) for a due date compared with today, or ("", ...) when not yet close."""
+    days = (due - today).days
+    if days < 0:
+        return ERROR, f"{item}{label}已逾期 {-days} 天（应在 {due} 前完成）", f"{item}: {label} overdue by {-days} days (due {due})"
+    if days == 0:
+        return WARNING, f"{item}{label}今天到期（{due}）", f"{item}: {label} due today ({due})"
+    return WARNING, f"{item}{label}还有 {days} 天到期（{due}）", f"{item}: {label} due in {days} days ({due})"
+
+
+@kind("due_by_interval")
+def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Next time = last date + interval (from a column, per category, or by age)."""
+    dates: list[str] = rule.get("date") if isinstance(rule.get("date"), list) else [rule.get("date")]
+    interval = rule.get("interval", {})
+    warn_days = rule.get("warn_days", 0)
+    label = rule.get("label", "")
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, dates[:1] + condition_fields(rule.get("when", [])), rule)
+        last_columns = [typed.column(name) for name in dates]
+        per_row = typed.column(interval["field"]) if interval.get("field") else None
+        category = typed.column(interval["category_field"]) if interval.get("category_field") else None
+        births = typed.column(interval["birth_field"]) if interval.get("birth_field") else None
+        for index in range(len(typed)):
+            if rule.get("when") and not condition_holds(typed, index, rule["when"]):
+                continue
+            last = next((_as_date(col[index]) for col in last_columns if _as_date(col[index])), None)
+            if last is None:
+                continue
+            if births is not None:
+                birth = _as_date(births[index])
+                if birth is None:
+                    continue
+                young = _add_months(birth, 12 * interval.get("age_years", 3)) > ctx.today
+                due = _add_months(last, interval["months_under"] if young else interval["months_otherwise"])
+            else:
+                days = per_row[index] if per_row is not None and per_row[index] else None
+                if days is None and category is not None:
+                    days = interval.get("by_category", {}).get(category[index])
+                days = days or interval.get("default_days")
+                if not days:
+                    continue
+                due = last + timedelta(days=int(days))
+            if (due - ctx.today).days > warn_days:
+                continue
+            severity, zh, en = _due_message(item_name(typed, index, rule.get("item", [])), label, due, ctx.today)
+            yield row_finding(typed, index, rule, severity, zh, en, dates[0], dates)
+
+
+def _deadline(rule: Rule, typed: TypedTable, index: int) -> date | None:
+    due = rule.get("due", {})
+    base = _as_date(typed.columns[due["field"]][index])
+    if base is None:
+        return None
+    if due.get("year_end"):
+        return date(base.year, 12, 31)
+    if due.get("month_end"):
+        base = date(base.year + (base.month == 12), base.month % 12 + 1, 1) - timedelta(days=1)
+    return base + timedelta(days=due.get("days", 0))
+
+
+@kind("deadline")
+def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """While a row is pending (its `when` holds), its due date must not pass.
+
+    The due date is a column, or a column plus days, or the end of that column's year or
+    month. Past due: `severity` (error by default); within `warn_days`: warning; before that,
+    `pending_severity` if set (a standing reminder); a missing due date: `missing_severity`.
+    """
+    due_field = rule.get("due", {})["field"]
+    label = rule.get("label", "")
+    warn_days = rule.get("warn_days", -1)
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, [due_field] + condition_fields(rule.get("when", [])), rule)
+        for index in range(len(typed)):
+            if not condition_holds(typed, index, rule.get("when", [])):
+                continue
+            item = item_name(typed, index, rule.get("item", []))
+            if due_field in typed.invalid and index in typed.invalid[due_field]:
+                continue
+            due = _deadline(rule, typed, index)
+            if due is None:
+                severity = rule.get("missing_severity")
+                if severity:
+                    yield row_finding(typed, index, rule, severity, f"{item}{rule.get('missing_message', '缺少日期')}",
+                                      f"{item}: {rule.get('missing_message_en', 'date missing')}", due_field)
+                continue
+            days = (due - ctx.today).days
+            if days < 0:
+                severity = rule.severity(ERROR)
+                zh = rule.get("overdue_message", "{item}{label}已超过期限 {days} 天（期限 {due}）").format(
+                    item=item, label=label, days=-days, due=due)
+                en = f"{item}: {rule.get('label_en', label)} {-days} days past the deadline ({due})"
+            elif days <= warn_days:
+                severity = WARNING
+                zh = f"{item}{label}今天到期（{due}）" if days == 0 else f"{item}{label}还有 {days} 天到期（{due}）"
+                en = f"{item}: {rule.get('label_en', label)} due {'today' if days == 0 else f'in {days} days'} ({due})"
+            elif rule.get("pending_severity"):
+                severity = rule.get("pending_severity")
+                zh = f"{item}{label}尚未完成（期限 {due}，还有 {days} 天）"
+                en = f"{item}: {rule.get('label_en', label)} pending (deadline {due}, {days} days left)"
+            else:
+                continue
+            yield row_finding(typed, index, rule, severity, zh, en, due_field, [due_field])
+
+
+@kind("expiry")
+def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Expired with stock left: error; expiring within the category's window: warning."""
+    expires, start, days_field = rule.get("date"), rule.get("start"), rule.get("days")
+    quantity, category_field = rule.get("quantity"), rule.get("category")
+    windows: dict[str, int] = rule.get("warn_days", {})
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, [quantity], rule)
+        ends, starts, lengths = typed.column(expires), typed.column(start), typed.column(days_field)
+        amounts, categories = typed.column(quantity), typed.column(category_field)
+        for index in range(len(typed)):
+            amount = amounts[index]
+            if not amount or amount <= 0:
+                continue
+            item = item_name(typed, index, rule.get("item", []))
+            end = _as_date(ends[index])
+            if end is None and _as_date(starts[index]) and lengths[index] is not None:
+                end = _as_date(starts[index]) + timedelta(days=int(lengths[index]))
+            category = categories[index] or rule.get("default_category", "")
+            if end is None:
+                if category in rule.get("require_date_for", []):
+                    yield row_finding(typed, index, rule, ERROR,
+                                      f"{item}是{category}，有库存却没有到期日期（或生产日期加保质期），无法判断是否过期",
+                                      f"{item}: {category} in stock without an expiry date (or production date + shelf life)",
+                                      expires)
+                continue
+            days = (end - ctx.today).days
+            if days < 0:
+                yield row_finding(typed, index, rule, ERROR, f"{item}已过期 {-days} 天（{end} 到期），请立即清理",
+                                  f"{item} expired {-days} days ago ({end}); remove it now", expires, [expires, start])
+            elif days <= windows.get(category, windows.get("*", 0)):
+                when = "今天到期" if days == 0 else f"还有 {days} 天过期"
+                yield row_finding(typed, index, rule, WARNING, f"{item}{when}（{end}），请尽快使用或处理",
+                                  f"{item} expires {'today' if days == 0 else f'in {days} days'} ({end})",
+                                  expires, [expires, start])
+
+
+_OPS = {
+    "<=": (lambda a, b: a <= b), "<": (lambda a, b: a < b), ">=": (lambda a, b: a >= b),
+    ">": (lambda a, b: a > b), "==": (lambda a, b: a == b), "!=": (lambda a, b: a != b),
+}
+
+
+@kind("comparison")
+def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """`left op right`, right being another column or a constant; a row that breaks it is reported."""
+    left, op, right = rule.get("left"), rule.get("op"), rule.get("right")
+    right_is_field = isinstance(right, str)
+    test = _OPS[op]
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, [left] + ([right] if right_is_field else []) + condition_fields(rule.get("when", [])), rule)
+        lefts = typed.columns[left]
+        rights = typed.columns[right] if right_is_field else None
+        for index in range(len(typed)):
+            a = lefts[index]
+            b = rights[index] if rights is not None else right
+            if is_blank(a) or is_blank(b):
+                continue
+            if rule.get("when") and not condition_holds(typed, index, rule["when"]):
+                continue
+            if isinstance(a, str) and isinstance(b, str):
+                a, b = fold(a), fold(b)
+            if test(a, b):
+                continue
+            item = item_name(typed, index, rule.get("item", []))
+            shown_a, shown_b = typed.raw_text(index, left), typed.raw_text(index, right) if right_is_field else f"{right:g}" if isinstance(right, float | int) else str(right)
+            zh = rule.get("message", "{item}：{left}“{a}”不符合要求").format(item=item, left=left, a=shown_a, right=right, b=shown_b)
+            en = rule.get("message_en", "{item}: {left} '{a}' {op} {b} does not hold").format(
+                item=item, left=left, a=shown_a, right=right, b=shown_b, op=op)
+            yield row_finding(typed, index, rule, rule.severity(), zh, en, left)
+
+
+@kind("required_if")
+def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """When the row's conditions hold, listed columns must be filled (or hold a given value)."""
+    requirements: list[dict[str, Any]] = rule.get("require", [])
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, condition_fields(rule.get("when", [])), rule)
+        for index in range(len(typed)):
+            if not condition_holds(typed, index, rule.get("when", [])):
+                continue
+            missing: list[str] = []
+            for need in requirements:
+                name = need["field"]
+                value = typed.columns[name][index] if typed.has(name) else None
+                if name in typed.invalid and index in typed.invalid[name]:
+                    continue  # already reported as malformed
+                if "equals" in need:
+                    if is_blank(value) or fold(str(value)) != fold(str(need["equals"])):
+                        missing.append(f"{name}应为“{need['equals']}”")
+                elif is_blank(value):
+                    missing.append(name)
+            if missing:
+                item = item_name(typed, index, rule.get("item", []))
+                what = "、".join(missing)
+                zh = rule.get("message", "{item}缺少：{missing}").format(item=item, missing=what)
+                en = rule.get("message_en", "{item}: missing {missing}").format(item=item, missing=what)
+                first = requirements[0]["field"] if requirements else None
+                yield row_finding(typed, index, rule, rule.severity(), zh, en, first)
+
+
+@kind("duration")
+def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """Time between two date-times of a row must be at least `min_hours`."""
+    start, end, hours = rule.get("start"), rule.get("end"), rule.get("min_hours")
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, [start, end], rule)
+        for index, (a, b) in enumerate(zip(typed.columns[start], typed.columns[end], strict=True)):
+            if not isinstance(a, datetime) or not isinstance(b, datetime):
+                continue
+            kept = (b - a).total_seconds() / 3600
+            if kept >= hours:
+                continue
+            item = item_name(typed, index, rule.get("item", []))
+            whole, minutes = int(kept), round((kept - int(kept)) * 60)
+            shown = f"{whole} 小时" + (f" {minutes} 分" if minutes else "")
+            yield row_finding(typed, index, rule, rule.severity(),
+                              f"{item}只保存了 {shown}，不足 {hours:g} 小时（{a:%m-%d %H:%M} 至 {b:%m-%d %H:%M}）",
+                              f"{item} kept {kept:.1f} h, less than {hours:g} h", end)
+
+
+@kind("computed")
+def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A column that must equal `plus - minus` of others, within a tolerance (结余 = 收入 − 支出)."""
+    target, plus, minus = rule.get("field"), rule.get("plus"), rule.get("minus")
+    tolerance = rule.get("tolerance", 0.01)
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, [target, plus, minus], rule)
+        for index, (total, a, b) in enumerate(zip(typed.columns[target], typed.columns[plus], typed.columns[minus], strict=True)):
+            if total is None or a is None or b is None:
+                continue
+            expected = a - b
+            if abs(total - expected) <= tolerance + 1e-9:
+                continue
+            item = item_name(typed, index, rule.get("item", []))
+            yield row_finding(typed, index, rule, rule.severity(),
+                              f"{item}{target}填的是 {total:,.2f}，但 {plus}−{minus} = {expected:,.2f}，相差 {total - expected:,.2f}",
+                              f"{item}: {target} is {total:,.2f} but {plus} - {minus} = {expected:,.2f}", target)
+
+
+@kind("forbidden_words")
+def forbidden_words(rule: Rule, ctx: Context) -> Iterator[Finding]:
+    """A text column must not contain any of the listed words."""
+    name, words = rule.get("field"), rule.get("words", [])
+    folded = [(w, fold(w)) for w in words]
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, [name], rule)
+        for index, value in enumerate(typed.columns[name]):
+            if not isinstance(value, str):
+                continue
+            text = fold(value)
+            hit = next((w for w, f in folded if f in text), None)
+            if hit:
+                yield row_finding(typed, index, rule, rule.severity(),
+                                  f"“{value.strip()}”含“{hit}”，属于禁止供应的菜品，请换掉",
+                                  f"'{value.strip()}' contains '{hit}', a forbidden dish", name)
