@@ -153,8 +153,9 @@ def days_text(days: int) -> str:
 def year_note(typed: TypedTable, index: int, fields: list[str]) -> tuple[str, str]:
     """When a date of the row was typed without a year, say which year was assumed."""
     for name in fields:
-        value = typed.columns.get(name, [None] * len(typed))[index]
-        if isinstance(value, GuessedYearDate):
+        column = typed.columns.get(name)
+        value = column[index] if column is not None else None
+        if value.__class__ is GuessedYearDate:
             return (f"（{name}“{typed.raw_text(index, name)}”未写年份，按 {value.year} 年计算）",
                     f" ({name} '{typed.raw_text(index, name)}' has no year; {value.year} assumed)")
     return "", ""

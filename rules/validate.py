@@ -83,13 +83,34 @@ class TypedTable:
         return self._identities[index]
 
 
+def _identity_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if value.__class__ is str:
+        return value
+    return display_value(value) or ""
+
+
 def _identities(typed: TypedTable) -> list[str]:
-    keys = [k for k in typed.spec.key_fields if k in typed.raw] or list(typed.raw)[:3]
-    columns = [typed.raw[k] for k in keys]
+    """Key columns joined per row ("牛奶/2026-11-01"); a repeated identity gets "#2", "#3"."""
+    keys = [k for k in typed.spec.key_fields if k in typed.columns] or list(typed.columns)[:3]
+    if not keys:
+        return [""] * len(typed.numbers)
+    # Typed values are already trimmed and normalised; invalid cells fall back to their raw text.
+    columns = []
+    for name in keys:
+        values = typed.columns[name]
+        if typed.spec.field(name).type == "date":
+            texts = [v.isoformat() if v is not None else "" for v in values]
+        else:
+            texts = list(map(_identity_text, values))
+        for index in typed.invalid.get(name, ()):
+            texts[index] = _identity_text(typed.raw[name][index])
+        columns.append(texts)
+    bases = list(map("/".join, zip(*columns, strict=True))) if len(columns) > 1 else columns[0]
     seen: dict[str, int] = {}
     result: list[str] = []
-    for values in zip(*columns, strict=True) if columns else ([()] * len(typed.numbers)):
-        base = "/".join((display_value(v) or "").strip() for v in values)
+    for base in bases:
         count = seen.get(base, 0) + 1
         seen[base] = count
         result.append(base if count == 1 else f"{base}#{count}")

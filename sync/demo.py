@@ -12,9 +12,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 
-import chinese_calendar
 from openpyxl import Workbook
 
+from rules.calendar import SchoolCalendar
 from sync.pack_file import read_pack
 from sync.workbook_layout import add_pack_sheet, write_rows
 
@@ -46,9 +46,10 @@ class DemoData:
     def __init__(self, today: date, seed: int = 20261125):
         self.today = today
         self.random = random.Random(seed)
-        self.term = term_start(today)
+        self.calendar = SchoolCalendar()
+        self.term = self.calendar.current_term(today).start
         self.term_start = max(self.term, today - timedelta(days=120))
-        self.school_days = [d for d in self.days(self.term_start, today - timedelta(days=1)) if is_school_day(d)]
+        self.school_days = self.calendar.school_days(self.term_start, today - timedelta(days=1))
         if len(self.school_days) < 10:  # a holiday: show the last stretch of weekdays instead
             start = today - timedelta(days=70)
             self.term_start = start
@@ -130,7 +131,7 @@ class DemoData:
         monday = self.today - timedelta(days=self.today.weekday())
         this_week = [monday + timedelta(days=i) for i in range(5)]
         # Every school day of the term so far, plus this week's plan (next week deliberately not yet planned).
-        days = sorted(set(self.school_days) | {d for d in this_week if is_school_day(d)})
+        days = sorted(set(self.school_days) | {d for d in this_week if self.calendar.is_school_day(d)})
         for day in days:
             week = day.isocalendar()[1]
             for meal, dishes in DISHES.items():
@@ -334,23 +335,6 @@ class DemoData:
             month = next_month(month)
         rows.append({"日期": self.d(-9), "类型": "告家长书", "主题": "冬季防火告家长书"})
         return rows
-
-
-def term_start(today: date) -> date:
-    """Start of the default term today falls in (autumn 09-01, spring 02-20), or the last one."""
-    if today.month >= 9:
-        return date(today.year, 9, 1)
-    if today >= date(today.year, 2, 20):
-        return date(today.year, 2, 20)
-    return date(today.year - 1, 9, 1)
-
-
-def is_school_day(day: date) -> bool:
-    """China's working days; plain weekdays for a year the holiday data does not cover yet."""
-    try:
-        return chinese_calendar.is_workday(day)
-    except NotImplementedError:
-        return day.weekday() < 5
 
 
 def birth_text(value: date) -> str:

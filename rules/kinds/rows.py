@@ -152,31 +152,37 @@ def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
     expires, start, days_field = rule.get("date"), rule.get("start"), rule.get("days")
     quantity, category_field = rule.get("quantity"), rule.get("category")
     windows: dict[str, int] = rule.get("warn_days", {})
+    item_fields = rule.get("item", [])
+    need_date = set(rule.get("require_date_for", []))
+    default_window = windows.get("*", 0)
     for typed in ctx.sheet(rule.spec.sheet_id):
         require_columns(typed, [quantity], rule)
         ends, starts, lengths = typed.column(expires), typed.column(start), typed.column(days_field)
         amounts, categories = typed.column(quantity), typed.column(category_field)
-        for index in range(len(typed)):
-            amount = amounts[index]
+        today = ctx.today
+        for index, amount in enumerate(amounts):
             if not amount or amount <= 0:
                 continue
-            item = item_name(typed, index, rule.get("item", []))
-            end = _as_date(ends[index])
-            if end is None and _as_date(starts[index]) and lengths[index] is not None:
-                end = _as_date(starts[index]) + timedelta(days=int(lengths[index]))
+            end = ends[index]  # typed date columns hold dates or None
+            if end is None and starts[index] is not None and lengths[index] is not None:
+                end = starts[index] + timedelta(days=int(lengths[index]))
             category = categories[index] or rule.get("default_category", "")
             if end is None:
-                if category in rule.get("require_date_for", []):
+                if category in need_date:
+                    item = item_name(typed, index, item_fields)
                     yield row_finding(typed, index, rule, ERROR,
                                       f"{item}是{category}，有库存却没有到期日期（或生产日期加保质期），无法判断是否过期",
                                       f"{item}: {category} in stock without an expiry date (or production date + shelf life)",
                                       expires)
                 continue
-            days = (end - ctx.today).days
+            days = (end - today).days
+            if days > windows.get(category, default_window):
+                continue
+            item = item_name(typed, index, item_fields)
             if days < 0:
                 yield row_finding(typed, index, rule, ERROR, f"{item}已过期 {-days} 天（{end} 到期），请立即清理",
                                   f"{item} expired {-days} days ago ({end}); remove it now", expires, [expires, start])
-            elif days <= windows.get(category, windows.get("*", 0)):
+            else:
                 when = "今天到期" if days == 0 else f"还有 {days} 天过期"
                 yield row_finding(typed, index, rule, WARNING, f"{item}{when}（{end}），请尽快使用或处理",
                                   f"{item} expires {'today' if days == 0 else f'in {days} days'} ({end})",
@@ -199,10 +205,9 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
         require_columns(typed, [left] + ([right] if right_is_field else []) + condition_fields(rule.get("when", [])), rule)
         lefts = typed.columns[left]
         rights = typed.columns[right] if right_is_field else None
-        for index in range(len(typed)):
-            a = lefts[index]
+        for index, a in enumerate(lefts):
             b = rights[index] if rights is not None else right
-            if is_blank(a) or is_blank(b):
+            if a is None or b is None or a == "" or b == "":
                 continue
             if rule.get("when") and not condition_holds(typed, index, rule["when"]):
                 continue
