@@ -160,7 +160,7 @@ def cmd_run(args: argparse.Namespace) -> int:
             continue
         outcome = source.write
         status = outcome.status if outcome else "-"
-        reason = (outcome.reason if zh else outcome.reason_en) if outcome else ""
+        reason = (outcome.reason if zh else outcome.reason_en) if outcome and status != "unchanged" else ""
         label = {"written": "已写入提醒", "unchanged": "提醒没有变化，未改动文件", "skipped": "跳过",
                  "aborted": "放弃写入", "failed": "写入失败", "readonly": "只读"}.get(status, status) if zh else status
         print(f"{name}：{label}{('（' + reason + '）') if reason and zh else (' (' + reason + ')') if reason else ''}")

@@ -7,13 +7,11 @@ It reports spreadsheet error values as empty cells, so the sheet XML is scanned 
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import threading
 import zipfile
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +21,7 @@ from rules.alerts import Alert
 from rules.model import CellError
 from rules.schema import Pack
 from rules.tables import build_tables, match_sheet
+from sync.file_safety import FileFingerprint, fingerprint_bytes
 from sync.outcome import WriteOutcome
 from sync.sources import ReadResult, SourceError
 from sync.xlsx_parts import sheet_parts
@@ -34,15 +33,6 @@ BACKUP_DIR = ".houqin-backups"
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
-
-
-@dataclass(frozen=True)
-class FileState:
-    """What the file was when read: written back only if it is still exactly this."""
-
-    size: int
-    mtime_ns: int
-    sha256: str
 
 
 def is_lock_or_temp(path: Path) -> bool:
@@ -128,9 +118,9 @@ class WorkbookSource:
         self.name = str(path)
         self.backups = backups
         self.kind = "xlsx" if path.suffix.lower() in WRITABLE_SUFFIXES else "readonly"
-        self.state: FileState | None = None
+        self.state: FileFingerprint | None = None
 
-    def _load(self) -> tuple[bytes, FileState]:
+    def _load(self) -> tuple[bytes, FileFingerprint]:
         try:
             stat = self.path.stat()
             data = self.path.read_bytes()
@@ -142,7 +132,7 @@ class WorkbookSource:
             raise SourceError(f"{self.path} 是文件夹，不是工作簿", f"{self.path} is a folder, not a workbook") from None
         except OSError as exc:
             raise SourceError(f"无法读取工作簿 {self.path}：{exc.strerror}", f"Cannot read workbook {self.path}: {exc}") from None
-        return data, FileState(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+        return data, fingerprint_bytes(self.path, data, stat)
 
     def read(self, pack: Pack) -> ReadResult:
         """The pack's sheets of this workbook as tables (other sheets are not even parsed)."""

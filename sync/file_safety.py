@@ -1,0 +1,166 @@
+"""Keeping staff files safe while Houqin writes: lock files, fingerprints, backups, replace.
+
+A workbook open in Excel/WPS has an owner file `~$name.xlsx` beside it (Excel drops the first
+two characters of long names: `~$dget2026.xlsx` for `Budget2026.xlsx`); LibreOffice has
+`.~lock.name.xlsx#`. Either means "someone is editing": Houqin does not write, and says who.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import shutil
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+BACKUP_DIR = ".houqin-backups"
+# An owner file this old most likely survived a crash; it is still respected, but said so.
+STALE_AFTER_SECONDS = 12 * 3600
+
+
+@dataclass(frozen=True)
+class FileFingerprint:
+    """What a file was when read; a write goes ahead only if it still is."""
+
+    size: int
+    mtime_ns: int
+    sha256: str
+
+
+def fingerprint_bytes(path: Path, data: bytes, stat: os.stat_result) -> FileFingerprint:
+    return FileFingerprint(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
+
+
+def fingerprint(path: Path) -> FileFingerprint:
+    stat = path.stat()
+    return fingerprint_bytes(path, path.read_bytes(), stat)
+
+
+@dataclass(frozen=True)
+class LockInfo:
+    """Someone has the workbook open."""
+
+    lock_file: Path
+    owner: str
+    program: str
+    stale: bool
+
+    def reason(self) -> tuple[str, str]:
+        who = f"“{self.owner}”" if self.owner else "别人"
+        zh = f"文件正被{who}用{self.program}打开，下次同步再写入"
+        en = f"Open in {self.program} by {self.owner or 'someone'}; will write next cycle"
+        if self.stale:
+            age = "超过 12 小时"
+            zh += f"（锁文件 {self.lock_file.name} 已存在{age}，如果没有人在编辑，可能是程序异常退出留下的，可删除它）"
+            en += f" (lock file {self.lock_file.name} is over 12 hours old: maybe left by a crash)"
+        return zh, en
+
+
+def _decode_excel_owner(data: bytes) -> str:
+    """The user name in an Excel/WPS owner file: UTF-16 at 0x36 when present, else the
+    length-prefixed name in the local code page (GBK on Chinese Windows)."""
+    if len(data) >= 0x38:
+        length = int.from_bytes(data[0x36:0x38], "little")
+        raw = data[0x38:0x38 + 2 * length]
+        if 0 < length <= 64 and len(raw) == 2 * length:
+            try:
+                name = raw.decode("utf-16-le").strip("\x00 ")
+                if name and name.isprintable():
+                    return name
+            except UnicodeDecodeError:
+                pass
+    if data:
+        length = data[0]
+        raw = data[1:1 + length]
+        for encoding in ("utf-8", "gbk", "latin-1"):
+            try:
+                name = raw.decode(encoding).strip("\x00 ")
+                if name.isprintable():
+                    return name
+            except UnicodeDecodeError:
+                continue
+    return ""
+
+
+def _decode_libreoffice_owner(data: bytes) -> str:
+    """`.~lock.name#` holds `Full Name,host,user,date,profile;`: the full name, else the user."""
+    text = data.decode("utf-8", "replace").strip().rstrip(";")
+    fields = text.split(",")
+    for candidate in (fields[0] if fields else "", fields[2] if len(fields) > 2 else ""):
+        candidate = candidate.strip()
+        if candidate:
+            return candidate
+    return ""
+
+
+def find_lock(path: Path, now: float | None = None) -> LockInfo | None:
+    """The lock file of a workbook that Excel, WPS or LibreOffice has open, if any."""
+    now = time.time() if now is None else now
+    folder, name = path.parent, path.name
+    candidates: list[tuple[Path, str]] = [(folder / f".~lock.{name}#", "LibreOffice")]
+    try:
+        for entry in folder.iterdir():
+            tail = entry.name[2:]
+            if entry.name.startswith("~$") and tail and name.endswith(tail) and len(tail) >= len(name) - 2:
+                candidates.append((entry, "Excel/WPS"))
+    except OSError:
+        return None
+    for lock, program in candidates:
+        try:
+            data = lock.read_bytes()[:4096]
+            age = now - lock.stat().st_mtime
+        except (FileNotFoundError, IsADirectoryError):
+            continue
+        except OSError:
+            data, age = b"", 0.0
+        owner = _decode_libreoffice_owner(data) if program == "LibreOffice" else _decode_excel_owner(data)
+        return LockInfo(lock_file=lock, owner=owner, program=program, stale=age > STALE_AFTER_SECONDS)
+    return None
+
+
+def keep_backup(path: Path, data: bytes, keep: int, now: datetime | None = None) -> Path | None:
+    """A dated copy of the bytes Houqin is about to replace, in a hidden folder beside the
+    workbook; only the newest `keep` copies of each workbook stay."""
+    if keep <= 0:
+        return None
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    backup = folder / f"{path.stem}.{stamp}{path.suffix}"
+    backup.write_bytes(data)
+    mine = sorted(folder.glob(f"{path.stem}.*{path.suffix}"))
+    for old in mine[:-keep]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    return backup
+
+
+def temporary_beside(path: Path) -> Path:
+    """A hidden temporary name in the same folder, so the final rename stays on one disk."""
+    return path.with_name(f".{path.name}.houqin-{os.getpid()}-{time.monotonic_ns()}.tmp")
+
+
+def write_temporary(path: Path, data: bytes) -> Path:
+    """Write bytes next to `path`, flushed to disk, with the original's permissions."""
+    temporary = temporary_beside(path)
+    with open(temporary, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        os.fsync(handle.fileno())
+    with contextlib.suppress(OSError):
+        shutil.copymode(path, temporary)
+    return temporary
+
+
+def unchanged_since(path: Path, expected: FileFingerprint) -> bool:
+    """Size, modification time and content hash still what they were when read."""
+    try:
+        stat = path.stat()
+        if stat.st_size != expected.size or stat.st_mtime_ns != expected.mtime_ns:
+            return False
+        return hashlib.sha256(path.read_bytes()).hexdigest() == expected.sha256
+    except OSError:
+        return False
