@@ -244,8 +244,13 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
         row = rows.get(number)
         text = ALERT_HEADER if number == wanted.header_row else (wanted.alerts[number].text if number in wanted.alerts else "")
         if row is None:
-            if text:
-                raise NotWritable(f"找不到第{number}行，不能安全写入", f"Row {number} not found in the sheet XML")
+            if text:  # a row with no cells at all: add it where it belongs
+                at = _row_insert_position(xml, rows, number, prefix)
+                new_row = (b"<" + prefix + b'row r="' + str(number).encode() + b'">'
+                           + _cell_xml(prefix, f"{letter}{number}", text, None) + b"</" + prefix + b"row>")
+                splices.append(at)
+                splices[-1] = (at[0], at[1], at[2].replace(b"{ROW}", new_row))
+                changed += number != wanted.header_row
             continue
         cells = _cells_of(xml, row)
         existing = next((c for c in cells if c[0] == alert_index), None)
@@ -281,6 +286,22 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
     return _SheetEdit(_apply(xml, splices), changed)
 
 
+def _row_insert_position(xml: bytes, rows: dict[int, _Row], number: int, prefix: bytes) -> tuple[int, int, bytes]:
+    """Where a new row element goes: before the next row, or at the end of sheetData.
+    The returned splice text holds {ROW} for the caller to fill."""
+    later = [r for n, r in rows.items() if n > number]
+    if later:
+        at = min(r.start for r in later)
+        return at, at, b"{ROW}"
+    empty = re.search(rb"<" + re.escape(prefix) + rb"sheetData\s*/>", xml)
+    if empty:
+        return empty.start(), empty.end(), b"<" + prefix + b"sheetData>{ROW}</" + prefix + b"sheetData>"
+    end = xml.find(b"</" + prefix + b"sheetData>")
+    if end < 0:
+        raise NotWritable("工作表没有数据区，不能安全写入", "Sheet XML has no sheetData")
+    return end, end, b"{ROW}"
+
+
 def _without_spans(opening: bytes) -> bytes:
     return re.sub(rb'\sspans="[^"]*"', b"", opening)
 
@@ -290,7 +311,7 @@ def _free_column(xml: bytes, rows: dict[int, _Row], header_row: int, start: int,
     column = start
     while column < 16384:
         letter = column_letter(column).encode()
-        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter + rb'\d+"[^>]*>\s*<')
+        pattern = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter + rb'\d+"[^>]*>\s*<(?:\w+:)?(?:v|is|f)\b')
         if not pattern.search(xml):
             return column
         column += 1
