@@ -17,6 +17,8 @@ from datetime import datetime
 from pathlib import Path
 
 BACKUP_DIR = ".houqin-backups"
+# A version set aside because staff saved mid-swap is kept even past the usual count.
+STALE_BACKUP_LIMIT = 100
 # An owner file this old most likely survived a crash; it is still respected, but said so.
 STALE_AFTER_SECONDS = 12 * 3600
 
@@ -121,21 +123,74 @@ def find_lock(path: Path, now: float | None = None) -> LockInfo | None:
     return None
 
 
-def keep_backup(path: Path, data: bytes, keep: int, now: datetime | None = None) -> Path | None:
-    """A dated copy of the bytes Houqin is about to replace, in a hidden folder beside the
-    workbook; only the newest `keep` copies of each workbook stay."""
+def store_backup(path: Path, aside: Path, keep: int, now: datetime | None = None) -> Path | None:
+    """Move the replaced original (already renamed aside) into the backup folder."""
     if keep <= 0:
+        aside.unlink(missing_ok=True)
         return None
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
     backup = folder / f"{path.stem}.{stamp}{path.suffix}"
-    backup.write_bytes(data)
-    mine = sorted(folder.glob(f"{path.stem}.*{path.suffix}"))
-    for old in mine[:-keep]:
+    os.replace(aside, backup)
+    for old in sorted(folder.glob(f"{path.stem}.*{path.suffix}"))[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return backup
+
+
+class SavedMeanwhile(Exception):
+    """Staff saved the workbook while Houqin was swapping it: their file stands."""
+
+
+def swap_in(path: Path, temporary: Path, expected: FileFingerprint) -> Path:
+    """Put `temporary` in place of `path` unless `path` is no longer what was read.
+
+    The original is first renamed aside (atomic: a save after that creates a new file), then
+    checked against `expected`, then the new file is linked into place, which fails rather
+    than overwrite a save that landed meanwhile. Returns the original's aside path.
+    """
+    aside = path.with_name(f".{path.name}.houqin-old-{os.getpid()}-{time.monotonic_ns()}")
+    os.rename(path, aside)
+    if not unchanged_since(aside, expected):
+        _put_back(aside, path)
+        raise SavedMeanwhile
+    try:
+        _link_without_overwrite(temporary, path)
+    except FileExistsError:
+        _keep_aside(path, aside)
+        raise SavedMeanwhile from None
+    temporary.unlink()
+    return aside
+
+
+def _link_without_overwrite(source: Path, target: Path) -> None:
+    try:
+        os.link(source, target)
+    except FileExistsError:
+        raise
+    except OSError:
+        # No hard links on this disk (FAT, some network shares): rename instead. On Windows a
+        # rename never overwrites; elsewhere the target was just moved aside microseconds ago.
+        if os.name == "nt":
+            os.rename(source, target)
+        else:
+            if target.exists():
+                raise FileExistsError(target) from None
+            os.replace(source, target)
+
+
+def _put_back(aside: Path, path: Path) -> None:
+    try:
+        _link_without_overwrite(aside, path)
+        aside.unlink()
+    except FileExistsError:
+        _keep_aside(path, aside)  # an even newer save is in place; keep this one as a backup
+
+
+def _keep_aside(path: Path, aside: Path) -> None:
+    with contextlib.suppress(OSError):
+        store_backup(path, aside, keep=STALE_BACKUP_LIMIT)
 
 
 def temporary_beside(path: Path) -> Path:

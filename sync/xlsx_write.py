@@ -23,10 +23,11 @@ from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert
 from rules.model import column_letter
 from sync.file_safety import (
     FileFingerprint,
+    SavedMeanwhile,
     find_lock,
     fingerprint_bytes,
-    keep_backup,
-    unchanged_since,
+    store_backup,
+    swap_in,
     write_temporary,
 )
 from sync.outcome import WriteOutcome
@@ -531,13 +532,18 @@ def _replace(path: Path, original: bytes, new_bytes: bytes, expected: FileFinger
     temporary = None
     try:
         temporary = write_temporary(path, new_bytes)
-        # The last look before the swap: a save by staff since our read wins, we retry later.
-        if find_lock(path) is not None or not unchanged_since(path, expected):
-            return WriteOutcome("aborted", "写入前发现文件刚被修改或打开，本次不写入，下次同步再试",
-                                "The file changed or was opened just before writing; will retry")
-        backup = keep_backup(path, original, backups)
-        os.replace(temporary, path)
+        if find_lock(path) is not None:
+            return WriteOutcome("aborted", "写入前发现文件刚被打开，本次不写入，下次同步再试",
+                                "The file was opened just before writing; will retry")
+        try:
+            aside = swap_in(path, temporary, expected)
+        except SavedMeanwhile:
+            return WriteOutcome("aborted", "写入时发现文件刚被保存过，以老师保存的为准，下次同步再写入提醒",
+                                "Staff saved the file meanwhile; their version stands, alerts next cycle")
+        except FileNotFoundError:
+            return WriteOutcome("aborted", "文件已被移走或改名，下次同步再试", "File was moved or renamed")
         temporary = None
+        backup = store_backup(path, aside, backups)
         return WriteOutcome("written", sheets_changed=changed_sheets, cells_changed=cells,
                             backup=str(backup) if backup else None)
     except PermissionError:

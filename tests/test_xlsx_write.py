@@ -163,7 +163,7 @@ def test_permission_error_means_busy(staff, monkeypatch):
         raise PermissionError("in use")
 
     # Root ignores file permissions here, so the refusal a shared folder gives is simulated.
-    monkeypatch.setattr(os, "replace", refuse)
+    monkeypatch.setattr(os, "rename", refuse)
     before = staff.read_bytes()
     outcome = write_alerts(staff, {"库存": SheetAlerts(HEADER_ROW, alerts_for(1))})
     assert outcome.status == "skipped" and "占用" in outcome.reason
@@ -190,3 +190,21 @@ def test_1904_dated_workbook(tmp_path):
     after = members(path)
     assert after["xl/workbook.xml"] == before["xl/workbook.xml"] and b"date1904" in after["xl/workbook.xml"]
     assert outside_alert_column(after[SHEET_XML], "H") == outside_alert_column(before[SHEET_XML], "H")
+
+
+def test_a_save_landing_during_the_swap_wins(staff, monkeypatch):
+    """Staff save in the instant the original is set aside: their file stands, ours is dropped."""
+    import sync.file_safety as safety
+
+    seen = fingerprint(staff)
+    real_link = os.link
+
+    def staff_saves_first(source, target):
+        Path(target).write_bytes(b"staff's newer save")
+        return real_link(source, target)
+
+    monkeypatch.setattr(safety.os, "link", staff_saves_first)
+    outcome = write_alerts(staff, {"库存": SheetAlerts(HEADER_ROW, alerts_for(1))}, expected=seen)
+    assert outcome.status == "aborted" and "以老师保存的为准" in outcome.reason
+    assert staff.read_bytes() == b"staff's newer save"
+    assert any((staff.parent / BACKUP_DIR).iterdir())  # the version read is kept, not lost
