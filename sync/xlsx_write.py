@@ -13,7 +13,9 @@ import contextlib
 import io
 import os
 import re
+import shutil
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from html import unescape
 from pathlib import Path
@@ -28,7 +30,7 @@ from sync.file_safety import (
     fingerprint_bytes,
     store_backup,
     swap_in,
-    write_temporary,
+    temporary_beside,
 )
 from sync.outcome import WriteOutcome
 from sync.xlsx_parts import sheet_parts, workbook_part
@@ -75,19 +77,28 @@ def _prefix(xml: bytes, root: bytes) -> bytes:
 
 
 class SharedStrings:
-    """Shared strings looked up by index, decoding only the ones asked for."""
+    """Shared strings by index, decoding only those asked for, in one pass over the part."""
+
+    _ITEM = re.compile(rb"<(?:\w+:)?si\b(?:[^>]*/>|.*?</(?:\w+:)?si>)", re.S)
 
     def __init__(self, xml: bytes | None):
         self.xml = xml or b""
-        self._spans: list[tuple[int, int]] | None = None
+        self._texts: dict[int, str] = {}
+
+    def load(self, indexes: set[int]) -> None:
+        wanted = indexes - self._texts.keys()
+        if not wanted:
+            return
+        last = max(wanted)
+        for index, match in enumerate(self._ITEM.finditer(self.xml)):
+            if index in wanted:
+                self._texts[index] = _run_text(match[0])
+            if index >= last:
+                break
 
     def text(self, index: int) -> str:
-        if self._spans is None:
-            self._spans = [m.span() for m in re.finditer(rb"<(?:\w+:)?si\b(?:[^>]*/>|.*?</(?:\w+:)?si>)", self.xml, re.S)]
-        if not 0 <= index < len(self._spans):
-            return ""
-        start, end = self._spans[index]
-        return _run_text(self.xml[start:end])
+        self.load({index})
+        return self._texts.get(index, "")
 
 
 def _run_text(xml: bytes) -> str:
@@ -101,6 +112,7 @@ _CELL = re.compile(rb"<(?P<p>\w+:)?c\b(?P<attrs>[^>]*?)(?:/>|>(?P<body>.*?)</(?P
 _ATTR_R = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _ATTR_T = re.compile(rb'\bt="(\w+)"')
 _ATTR_S = re.compile(rb'\bs="(\d+)"')
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 def _column_number(letters: bytes) -> int:
@@ -137,29 +149,43 @@ class _Row:
     self_closing: bool
 
 
-def _rows(xml: bytes, prefix: bytes) -> dict[int, _Row]:
-    """Every <row> of sheetData by row number; rows without r= are numbered in order."""
+def _rows(xml: bytes, prefix: bytes, wanted: set[int]) -> dict[int, _Row]:
+    """The <row> elements of sheetData with the wanted numbers (rows without r= are numbered
+    in order). Only those are kept: a 100,000-row sheet is scanned, not stored."""
     rows: dict[int, _Row] = {}
     opener = re.compile(rb"<" + re.escape(prefix) + rb"row\b([^>]*?)(/?)>")
     close = b"</" + prefix + b"row>"
     number = 0
     position = 0
+    last = max(wanted, default=0)
     while True:
         match = opener.search(xml, position)
         if match is None:
             break
-        found = re.search(rb'\br="(\d+)"', match[1])
+        found = _ROW_NUMBER.search(match[1])
         number = int(found[1]) if found else number + 1
         if match[2]:
-            rows[number] = _Row(number, match.start(), match.end(), match.end(), True)
-            position = match.end()
-            continue
-        end = xml.find(close, match.end())
-        if end < 0:
-            raise NotWritable("工作表内容不完整（缺少行结束标记），不能安全写入", "Sheet XML has an unterminated row")
-        rows[number] = _Row(number, match.start(), end + len(close), match.end(), False)
-        position = end + len(close)
+            end, self_closing = match.end(), True
+        else:
+            end = xml.find(close, match.end())
+            if end < 0:
+                raise NotWritable("工作表内容不完整（缺少行结束标记），不能安全写入", "Sheet XML has an unterminated row")
+            end, self_closing = end + len(close), False
+        if number in wanted:
+            rows[number] = _Row(number, match.start(), end, match.end(), self_closing)
+        if number > last and found:
+            break
+        position = end
     return rows
+
+
+def _first_row_after(xml: bytes, prefix: bytes, number: int) -> int | None:
+    """Offset of the first row numbered above `number`, for placing a new row."""
+    for match in re.finditer(rb"<" + re.escape(prefix) + rb"row\b([^>]*?)/?>", xml):
+        found = _ROW_NUMBER.search(match[1])
+        if found and int(found[1]) > number:
+            return match.start()
+    return None
 
 
 def _cells_of(xml: bytes, row: _Row) -> list[tuple[int, int, int, bytes, bytes | None]]:
@@ -212,18 +238,38 @@ def _ours(block: bytes) -> bool:
 
 @dataclass
 class _SheetEdit:
+    """The original sheet XML and sorted splices; written out piece by piece, never joined."""
+
     xml: bytes
+    splices: list[tuple[int, int, bytes]]
     changed_cells: int
+
+    def chunks(self):
+        view = memoryview(self.xml)  # slices of a view copy nothing
+        position = 0
+        for start, end, text in self.splices:
+            yield view[position:start]
+            yield text
+            position = end
+        yield view[position:]
+
+
+def _shared_index(attrs: bytes, body: bytes | None) -> int | None:
+    kind = _ATTR_T.search(attrs)
+    if not body or not kind or kind[1] != b"s":
+        return None
+    value = re.search(rb"<(?:\w+:)?v>\s*(\d+)\s*</(?:\w+:)?v>", body)
+    return int(value[1]) if value else None
 
 
 def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids: tuple[int, int]) -> _SheetEdit | None:
-    """The sheet XML with its alert column and rules as wanted, or None when nothing changes."""
+    """The edits that give the sheet its alert column and rules, or None when nothing changes."""
     prefix = _prefix(xml, b"worksheet")
     if _STRICT in xml[:2000]:
         raise NotWritable("这是“严格 Open XML”格式的工作簿，只能检查，不能安全写入", "Strict Open XML workbooks are not written")
-    rows = _rows(xml, prefix)
-    header = rows.get(wanted.header_row)
+    header = _rows(xml, prefix, {wanted.header_row}).get(wanted.header_row)
     header_cells = _cells_of(xml, header) if header else []
+    strings.load({i for c in header_cells if (i := _shared_index(c[3], c[4])) is not None})
     alert_index = None
     last_staff = -1
     for column, _, _, attrs, body in header_cells:
@@ -232,33 +278,41 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
             alert_index = column
         elif text:
             last_staff = max(last_staff, column)
-    splices: list[tuple[int, int, bytes]] = []
     if alert_index is None:
-        alert_index = _free_column(xml, rows, wanted.header_row, last_staff + 1, prefix)
+        alert_index = _free_column(xml, last_staff + 1, prefix)
     letter = column_letter(alert_index)
-    changed = 0
-    # Current alert texts, from the cells in the alert column below the header.
+    # Rows to look at: those wanting an alert, and those holding one now.
     column_cells = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter.encode() + rb'(\d+)"')
     current_rows = {int(m[1]) for m in column_cells.finditer(xml, header.end if header else 0)}
     targets = sorted({r for r in current_rows | set(wanted.alerts) if r > wanted.header_row} | {wanted.header_row})
-    for number in targets:
-        row = rows.get(number)
-        text = ALERT_HEADER if number == wanted.header_row else (wanted.alerts[number].text if number in wanted.alerts else "")
-        if row is None:
-            if text:  # a row with no cells at all: add it where it belongs
-                at = _row_insert_position(xml, rows, number, prefix)
-                new_row = (b"<" + prefix + b'row r="' + str(number).encode() + b'">'
-                           + _cell_xml(prefix, f"{letter}{number}", text, None) + b"</" + prefix + b"row>")
-                splices.append(at)
-                splices[-1] = (at[0], at[1], at[2].replace(b"{ROW}", new_row))
-                changed += number != wanted.header_row
-            continue
+    rows = _rows(xml, prefix, set(targets))
+    existing_cells: dict[int, tuple[list, tuple | None]] = {}
+    needed: set[int] = set()
+    for number, row in rows.items():
         cells = _cells_of(xml, row)
         existing = next((c for c in cells if c[0] == alert_index), None)
+        existing_cells[number] = (cells, existing)
+        if existing is not None and (index := _shared_index(existing[3], existing[4])) is not None:
+            needed.add(index)
+    strings.load(needed)
+    splices: list[tuple[int, int, bytes]] = []
+    changed = 0
+    for number in targets:
+        text = ALERT_HEADER if number == wanted.header_row else (wanted.alerts[number].text if number in wanted.alerts else "")
+        row = rows.get(number)
+        if row is None:
+            if text:  # a row with no cells at all: add it where it belongs
+                new_row = (b"<" + prefix + b'row r="' + str(number).encode() + b'">'
+                           + _cell_xml(prefix, f"{letter}{number}", text, None) + b"</" + prefix + b"row>")
+                splices.append(_row_insert_splice(xml, prefix, number, new_row))
+                changed += number != wanted.header_row
+            continue
+        cells, existing = existing_cells[number]
         old = _cell_text(existing[3], existing[4], strings) if existing else ""
         if old == text:
             continue
-        style = _ATTR_S.search(existing[3])[1] if existing and _ATTR_S.search(existing[3]) else None
+        style_match = _ATTR_S.search(existing[3]) if existing else None
+        style = style_match[1] if style_match else None
         new_cell = _cell_xml(prefix, f"{letter}{number}", text, style)
         if existing is not None:
             if not text and style is None:
@@ -284,30 +338,28 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
     dimension = _dimension_splice(xml, prefix, alert_index)
     if dimension:
         splices.append(dimension)
-    return _SheetEdit(_apply(xml, splices), changed)
+    return _SheetEdit(xml, sorted(splices, key=lambda s: (s[0], s[1])), changed)
 
 
-def _row_insert_position(xml: bytes, rows: dict[int, _Row], number: int, prefix: bytes) -> tuple[int, int, bytes]:
-    """Where a new row element goes: before the next row, or at the end of sheetData.
-    The returned splice text holds {ROW} for the caller to fill."""
-    later = [r for n, r in rows.items() if n > number]
-    if later:
-        at = min(r.start for r in later)
-        return at, at, b"{ROW}"
+def _row_insert_splice(xml: bytes, prefix: bytes, number: int, new_row: bytes) -> tuple[int, int, bytes]:
+    """Where a new row element goes: before the next row, or at the end of sheetData."""
+    at = _first_row_after(xml, prefix, number)
+    if at is not None:
+        return at, at, new_row
     empty = re.search(rb"<" + re.escape(prefix) + rb"sheetData\s*/>", xml)
     if empty:
-        return empty.start(), empty.end(), b"<" + prefix + b"sheetData>{ROW}</" + prefix + b"sheetData>"
+        return empty.start(), empty.end(), b"<" + prefix + b"sheetData>" + new_row + b"</" + prefix + b"sheetData>"
     end = xml.find(b"</" + prefix + b"sheetData>")
     if end < 0:
         raise NotWritable("工作表没有数据区，不能安全写入", "Sheet XML has no sheetData")
-    return end, end, b"{ROW}"
+    return end, end, new_row
 
 
 def _without_spans(opening: bytes) -> bytes:
     return re.sub(rb'\sspans="[^"]*"', b"", opening)
 
 
-def _free_column(xml: bytes, rows: dict[int, _Row], header_row: int, start: int, prefix: bytes) -> int:
+def _free_column(xml: bytes, start: int, prefix: bytes) -> int:
     """The first column from `start` with no staff value in any row: never write over data."""
     column = start
     while column < 16384:
@@ -367,16 +419,6 @@ def _dimension_splice(xml: bytes, prefix: bytes, alert_index: int) -> tuple[int,
         return None
     start, end = match.span(3)
     return start, end, column_letter(alert_index).encode()
-
-
-def _apply(xml: bytes, splices: list[tuple[int, int, bytes]]) -> bytes:
-    pieces, position = [], 0
-    for start, end, text in sorted(splices, key=lambda s: (s[0], s[1])):
-        pieces.append(xml[position:start])
-        pieces.append(text)
-        position = end
-    pieces.append(xml[position:])
-    return b"".join(pieces)
 
 
 def _styles_with_dxfs(styles: bytes) -> tuple[bytes | None, tuple[int, int]]:
@@ -450,19 +492,24 @@ def _check_package(archive: zipfile.ZipFile) -> tuple[dict[str, str], str]:
 # --- the whole write -----------------------------------------------------------------------------
 
 
-def _rebuild(archive: zipfile.ZipFile, replaced: dict[str, bytes]) -> bytes:
-    """The same zip with some members' contents replaced; order, names, dates and compression kept."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
+def _rebuild(archive: zipfile.ZipFile, replaced: dict[str, bytes | _SheetEdit], handle) -> None:
+    """The same zip with some members' contents replaced, written to `handle`: order, names,
+    dates and compression kept; an edited sheet is streamed piece by piece."""
+    with zipfile.ZipFile(handle, "w") as target:
         for info in archive.infolist():
-            data = replaced.get(info.filename)
-            if data is None:
-                data = archive.read(info)
             clone = zipfile.ZipInfo(info.filename, date_time=info.date_time)
             clone.compress_type = info.compress_type
             clone.external_attr, clone.create_system, clone.comment = info.external_attr, info.create_system, info.comment
-            target.writestr(clone, data)
-    return out.getvalue()
+            new = replaced.get(info.filename)
+            if isinstance(new, _SheetEdit):
+                with target.open(clone, "w") as stream:
+                    for piece in new.chunks():
+                        stream.write(piece)
+            elif new is not None:
+                target.writestr(clone, new)
+            else:
+                with archive.open(info) as source, target.open(clone, "w") as stream:
+                    shutil.copyfileobj(source, stream, 1 << 20)
 
 
 def write_alerts(path: Path, sheets: dict[str, SheetAlerts], *, backups: int = 10,
@@ -487,65 +534,32 @@ def write_alerts(path: Path, sheets: dict[str, SheetAlerts], *, backups: int = 1
         return WriteOutcome("skipped", "文件正被占用，下次同步再写入", "File is busy; will write next cycle")
     except FileNotFoundError:
         return WriteOutcome("aborted", "文件已被移走或改名，下次同步再试", "File was moved or renamed")
-    if expected is not None and fingerprint_bytes(path, data, stat) != expected:
+    seen = fingerprint_bytes(path, data, stat)
+    if expected is not None and seen != expected:
         return WriteOutcome("aborted", "读取后文件又被修改过，本次不写入，下次同步再检查",
                             "The file changed after it was read; will retry next cycle")
+    temporary = None
     try:
-        new_bytes, changed_sheets, cells = _edited_package(data, sheets)
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            replaced, changed_sheets, cells = _plan(archive, sheets, data)
+            if not replaced:
+                return WriteOutcome("unchanged", "提醒没有变化，未改动文件", "No alert changed; file untouched")
+            temporary = temporary_beside(path)
+            with open(temporary, "wb") as handle:
+                _rebuild(archive, replaced, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+        del data, replaced
+        with contextlib.suppress(OSError):
+            shutil.copymode(path, temporary)
+        outcome = _swap(path, temporary, expected or seen, backups, changed_sheets, cells)
+        temporary = None if outcome.status == "written" else temporary
+        return outcome
     except NotWritable as exc:
         return WriteOutcome("readonly", exc.zh, exc.en)
     except zipfile.BadZipFile:
         return WriteOutcome("readonly", "文件不是有效的 .xlsx（可能设有密码或已损坏），只能检查，不能写回",
                             "Not a valid .xlsx package (password-protected or damaged)")
-    if new_bytes is None:
-        return WriteOutcome("unchanged", "提醒没有变化，未改动文件", "No alert changed; file untouched")
-    return _replace(path, data, new_bytes, expected or fingerprint_bytes(path, data, stat), backups, changed_sheets, cells)
-
-
-def _edited_package(data: bytes, sheets: dict[str, SheetAlerts]) -> tuple[bytes | None, list[str], int]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        parts, styles_name = _check_package(archive)
-        styles = archive.read(styles_name)
-        new_styles, dxf_ids = _styles_with_dxfs(styles)
-        strings_name = next((n for n in archive.NameToInfo if n.lower().endswith("sharedstrings.xml")), None)
-        strings = SharedStrings(archive.read(strings_name) if strings_name else None)
-        replaced: dict[str, bytes] = {}
-        changed_sheets, cells = [], 0
-        for title, wanted in sheets.items():
-            member = parts.get(title)
-            if member is None or "/chartsheets/" in member:
-                continue
-            edit = _edit_sheet(archive.read(member), wanted, strings, dxf_ids)
-            if edit is not None:
-                replaced[member] = edit.xml
-                changed_sheets.append(title)
-                cells += edit.changed_cells
-        if not replaced:
-            return None, [], 0
-        if new_styles is not None:
-            replaced[styles_name] = new_styles
-        return _rebuild(archive, replaced), changed_sheets, cells
-
-
-def _replace(path: Path, original: bytes, new_bytes: bytes, expected: FileFingerprint, backups: int,
-             changed_sheets: list[str], cells: int) -> WriteOutcome:
-    temporary = None
-    try:
-        temporary = write_temporary(path, new_bytes)
-        if find_lock(path) is not None:
-            return WriteOutcome("aborted", "写入前发现文件刚被打开，本次不写入，下次同步再试",
-                                "The file was opened just before writing; will retry")
-        try:
-            aside = swap_in(path, temporary, expected)
-        except SavedMeanwhile:
-            return WriteOutcome("aborted", "写入时发现文件刚被保存过，以老师保存的为准，下次同步再写入提醒",
-                                "Staff saved the file meanwhile; their version stands, alerts next cycle")
-        except FileNotFoundError:
-            return WriteOutcome("aborted", "文件已被移走或改名，下次同步再试", "File was moved or renamed")
-        temporary = None
-        backup = store_backup(path, aside, backups)
-        return WriteOutcome("written", sheets_changed=changed_sheets, cells_changed=cells,
-                            backup=str(backup) if backup else None)
     except PermissionError:
         return WriteOutcome("skipped", "文件正被占用（可能有人打开着），下次同步再写入", "File is busy; will write next cycle")
     except OSError as exc:
@@ -554,3 +568,59 @@ def _replace(path: Path, original: bytes, new_bytes: bytes, expected: FileFinger
         if temporary is not None:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+
+
+def _read_member(data: bytes, archive: zipfile.ZipFile, name: str) -> bytes:
+    """A member's contents, inflated in one call: zipfile's own read grows its result piece
+    by piece, which briefly takes twice the memory of a large sheet."""
+    info = archive.getinfo(name)
+    if info.compress_type not in (zipfile.ZIP_DEFLATED, zipfile.ZIP_STORED) or info.flag_bits & 0x1:
+        return archive.read(info)
+    header = data[info.header_offset:info.header_offset + 30]
+    if len(header) < 30 or header[:4] != b"PK\x03\x04":
+        return archive.read(info)
+    start = info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+    raw = data[start:start + info.compress_size]
+    # Sized up front: growing the buffer as it inflates would briefly hold two copies.
+    content = zlib.decompress(raw, -15, max(info.file_size, 1)) if info.compress_type == zipfile.ZIP_DEFLATED else raw
+    if len(content) != info.file_size or zlib.crc32(content) != info.CRC:
+        raise zipfile.BadZipFile(f"bad member {name}")
+    return content
+
+
+def _plan(archive: zipfile.ZipFile, sheets: dict[str, SheetAlerts], data: bytes) -> tuple[dict[str, bytes | _SheetEdit], list[str], int]:
+    """What to replace in the package: edited sheets and, if needed, the styles part."""
+    parts, styles_name = _check_package(archive)
+    new_styles, dxf_ids = _styles_with_dxfs(archive.read(styles_name))
+    strings_name = next((n for n in archive.NameToInfo if n.lower().endswith("sharedstrings.xml")), None)
+    strings = SharedStrings(archive.read(strings_name) if strings_name else None)
+    replaced: dict[str, bytes | _SheetEdit] = {}
+    changed_sheets, cells = [], 0
+    for title, wanted in sheets.items():
+        member = parts.get(title)
+        if member is None or "/chartsheets/" in member:
+            continue
+        edit = _edit_sheet(_read_member(data, archive, member), wanted, strings, dxf_ids)
+        if edit is not None:
+            replaced[member] = edit
+            changed_sheets.append(title)
+            cells += edit.changed_cells
+    if replaced and new_styles is not None:
+        replaced[styles_name] = new_styles
+    return replaced, changed_sheets, cells
+
+
+def _swap(path: Path, temporary: Path, expected: FileFingerprint, backups: int, changed_sheets: list[str],
+          cells: int) -> WriteOutcome:
+    if find_lock(path) is not None:
+        return WriteOutcome("aborted", "写入前发现文件刚被打开，本次不写入，下次同步再试",
+                            "The file was opened just before writing; will retry")
+    try:
+        aside = swap_in(path, temporary, expected)
+    except SavedMeanwhile:
+        return WriteOutcome("aborted", "写入时发现文件刚被保存过，以老师保存的为准，下次同步再写入提醒",
+                            "Staff saved the file meanwhile; their version stands, alerts next cycle")
+    except FileNotFoundError:
+        return WriteOutcome("aborted", "文件已被移走或改名，下次同步再试", "File was moved or renamed")
+    backup = store_backup(path, aside, backups)
+    return WriteOutcome("written", sheets_changed=changed_sheets, cells_changed=cells, backup=str(backup) if backup else None)

@@ -1,0 +1,90 @@
+"""Issue 4 benchmark: writing alerts into the 100,000-row 库存 workbook, next to an openpyxl
+load + save of the same file. Each runs in its own process so peak memory (ru_maxrss) is its
+own; times are medians. Targets: at least 10× faster, at most one fifth of the peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from common import OUT, stock_workbook
+
+
+def houqin(path: Path) -> None:
+    from rules.alerts import Alert
+    from sync.xlsx_write import SheetAlerts, write_alerts
+
+    alerts = {row: Alert(f"【错误】“食材{row}”已过期 {row % 30} 天，请立即清理", "error") for row in range(2, 100_002, 20)}
+    outcome = write_alerts(path, {"库存": SheetAlerts(1, alerts)}, backups=0)
+    assert outcome.status == "written", outcome
+
+
+def openpyxl_round_trip(path: Path) -> None:
+    from openpyxl import load_workbook
+
+    load_workbook(path).save(path)
+
+
+def child(mode: str, path: str) -> None:
+    started = time.perf_counter()
+    (houqin if mode == "houqin" else openpyxl_round_trip)(Path(path))
+    elapsed = time.perf_counter() - started
+    print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+
+
+def measure(mode: str, source: Path, repeat: int) -> tuple[float, float]:
+    times, peaks = [], []
+    for i in range(repeat):
+        copy = OUT / f"writeback_{mode}_{i}.xlsx"
+        shutil.copy(source, copy)
+        done = subprocess.run([sys.executable, __file__, "--child", mode, str(copy)], capture_output=True, text=True, check=True)
+        result = json.loads(done.stdout.strip().splitlines()[-1])
+        times.append(result["seconds"])
+        peaks.append(result["peak_mb"])
+        copy.unlink()
+    return statistics.median(times), statistics.median(peaks)
+
+
+def baseline_peak() -> float:
+    """What an idle Python with the same imports takes, to show what the work itself costs."""
+    code = "import resource, openpyxl, sync.xlsx_write; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          cwd=Path(__file__).resolve().parents[1])
+    return float(done.stdout.strip())
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    if args.child:
+        child(*args.child)
+        return 0
+    source = stock_workbook(100_000)
+    ours_time, ours_peak = measure("houqin", source, args.repeat)
+    theirs_time, theirs_peak = measure("openpyxl", source, args.repeat)
+    lines = [
+        f"100,000-row 库存 workbook ({source.stat().st_size / 1e6:.1f} MB), alerts on 5,000 rows; median of {args.repeat}",
+        f"houqin write-back      : {ours_time:7.3f} s   peak {ours_peak:7.1f} MB",
+        f"openpyxl load + save   : {theirs_time:7.3f} s   peak {theirs_peak:7.1f} MB",
+        f"(python + imports alone: peak {baseline_peak():.1f} MB)",
+        f"speed: openpyxl / houqin = {theirs_time / ours_time:5.1f}x   (target >= 10x)",
+        f"peak memory: houqin / openpyxl = {ours_peak / theirs_peak:5.2f}   (target <= 0.20)",
+    ]
+    print("\n".join(lines))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "writeback_vs_openpyxl.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 0 if theirs_time / ours_time >= 10 and ours_peak / theirs_peak <= 0.2 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
