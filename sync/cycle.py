@@ -6,6 +6,7 @@ what `run` and the service's timer call.
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -111,8 +112,12 @@ def alerts_by_sheet(findings: list[Finding], read: ReadResult, lang: str) -> dic
     return {table.sheet: row_alerts(mine, table.sheet, lang) for table in read.tables}
 
 
-def run_cycle(config: Config, today: date | None = None, write: bool = True, pack: Pack | None = None) -> RunResult:
-    """Check every source, then write each one's alerts back (unless `write` is False)."""
+def run_cycle(config: Config, today: date | None = None, write: bool = True, pack: Pack | None = None,
+              stop: threading.Event | None = None) -> RunResult:
+    """Check every source, then write each one's alerts back (unless `write` is False).
+
+    When `stop` is set (the service is shutting down), the workbooks not yet written are
+    left for the next start; the one being written finishes its atomic swap first."""
     started = datetime.now(config.zone)
     pack = pack or read_pack(config.schema_path)
     today = today or today_for(config)
@@ -121,6 +126,10 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     by_name = {s.name: s for s in sources}
     for source_result in result.sources:
         if not source_result.read_ok or not write:
+            continue
+        if stop is not None and stop.is_set():
+            source_result.write = WriteOutcome(status="skipped", reason="服务正在停止，下次启动再写入",
+                                               reason_en="The service is stopping; will write after restart")
             continue
         source = by_name[source_result.source]
         read = result.reads[source.name]

@@ -1,0 +1,48 @@
+"""The status page and JSON API (Flask). It reads the state database only: a page view
+never opens a spreadsheet, costs no API quota and never waits for a sync."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+
+from sync.config import Config
+from webapp import api, auth, db, i18n, views
+from webapp.secrets import secret_key_for
+
+csrf = CSRFProtect()
+
+
+def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, secret_key: str | None = None) -> Flask:
+    """The app for one deployment; `trigger_sync` asks the service for a cycle now."""
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=secret_key or secret_key_for(config),
+        HOUQIN_CONFIG=config,
+        HOUQIN_DB=Path(config.state_db),
+        HOUQIN_TRIGGER=trigger_sync,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False
+    csrf.init_app(app)
+    db.init_app(app)
+    i18n.init_app(app)
+    auth.init_app(app)
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers["Content-Security-Policy"] = "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    return app

@@ -1,0 +1,265 @@
+"""The state database (SQLite, WAL): runs, the latest findings, and each alert's history.
+
+Written once per cycle in one transaction; read by the status page, which never waits for a
+sync (WAL lets readers go on while a run is written). The schema is versioned with
+`PRAGMA user_version`; each migration upgrades it by one.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from sync.outcome import RunResult
+
+MIGRATIONS = [
+    """
+    CREATE TABLE runs (
+        id INTEGER PRIMARY KEY,
+        started TEXT NOT NULL,
+        finished TEXT NOT NULL,
+        today TEXT,
+        duration REAL NOT NULL,
+        status TEXT NOT NULL,              -- ok | failed
+        error TEXT,
+        errors INTEGER NOT NULL DEFAULT 0,
+        warnings INTEGER NOT NULL DEFAULT 0,
+        summary TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE TABLE source_results (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        source TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        read_ok INTEGER NOT NULL,
+        error TEXT, error_en TEXT,
+        write_status TEXT, reason TEXT, reason_en TEXT,
+        cells_changed INTEGER NOT NULL DEFAULT 0,
+        api_calls INTEGER NOT NULL DEFAULT 0,
+        backup TEXT, url TEXT,
+        sheet_ids TEXT NOT NULL DEFAULT '{}'
+    );
+    CREATE INDEX source_results_run ON source_results(run_id);
+    CREATE TABLE findings (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        source TEXT NOT NULL, sheet TEXT NOT NULL, sheet_id TEXT NOT NULL DEFAULT '',
+        row INTEGER, column_name TEXT, cell TEXT,
+        rule TEXT NOT NULL, kind TEXT NOT NULL, severity TEXT NOT NULL,
+        message TEXT NOT NULL, message_en TEXT NOT NULL, value TEXT
+    );
+    CREATE INDEX findings_filter ON findings(kind, severity, sheet);
+    CREATE TABLE alert_periods (
+        id INTEGER PRIMARY KEY,
+        key TEXT NOT NULL,
+        source TEXT NOT NULL, sheet TEXT NOT NULL, rule TEXT NOT NULL,
+        severity TEXT NOT NULL, message TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        resolved_at TEXT
+    );
+    CREATE INDEX alert_periods_open ON alert_periods(key) WHERE resolved_at IS NULL;
+    CREATE INDEX alert_periods_time ON alert_periods(opened_at, resolved_at);
+    """,
+]
+
+FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
+                   "message", "message_en", "value")
+
+
+def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection with the schema up to date (read-only ones expect it to exist)."""
+    if readonly:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=5, check_same_thread=False)
+    else:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
+    connection.row_factory = sqlite3.Row
+    connection.execute("PRAGMA foreign_keys = ON")
+    if not readonly:
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = NORMAL")
+        migrate(connection)
+    return connection
+
+
+def migrate(connection: sqlite3.Connection) -> None:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
+        with connection:
+            connection.executescript(script)
+            connection.execute(f"PRAGMA user_version = {number}")
+
+
+def ensure(path: Path) -> None:
+    """Create the database (and its schema) if it does not exist yet."""
+    connect(path).close()
+
+
+def _stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def record_run(path: Path, result: RunResult) -> int:
+    """Store one cycle: its sources, its findings (replacing the last run's), and the
+    opening and resolving of alerts. A source that could not be read keeps its alerts open."""
+    connection = connect(path)
+    try:
+        with connection:
+            errors = sum(1 for f in result.findings if f.severity == "error")
+            cursor = connection.execute(
+                "INSERT INTO runs (started, finished, today, duration, status, errors, warnings, summary) "
+                "VALUES (?, ?, ?, ?, 'ok', ?, ?, ?)",
+                (_stamp(result.started), _stamp(result.finished), result.today.isoformat(), result.duration_seconds,
+                 errors, len(result.findings) - errors, json.dumps(result.summary, ensure_ascii=False, default=str)),
+            )
+            run_id = cursor.lastrowid
+            connection.executemany(
+                "INSERT INTO source_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(run_id, s.source, s.kind, int(s.read_ok), s.error, s.error_en,
+                  s.write.status if s.write else None, s.write.reason if s.write else None,
+                  s.write.reason_en if s.write else None, s.write.cells_changed if s.write else 0,
+                  s.write.api_calls if s.write else 0, s.write.backup if s.write else None, s.url,
+                  json.dumps(s.sheet_ids, ensure_ascii=False)) for s in result.sources],
+            )
+            connection.execute("DELETE FROM findings")
+            connection.executemany(
+                f"INSERT INTO findings (run_id, {', '.join(FINDING_COLUMNS)}) VALUES ({', '.join('?' * (len(FINDING_COLUMNS) + 1))})",
+                [(run_id, f.key, f.source, f.sheet, f.sheet_id, f.row, f.column, f.cell, f.rule, f.kind, f.severity,
+                  f.message, f.message_en, f.value) for f in result.findings],
+            )
+            unread = {s.source for s in result.sources if not s.read_ok}
+            _update_periods(connection, result, unread)
+            # Old runs' details are not needed for the page; keep the history rows lean.
+            connection.execute("DELETE FROM source_results WHERE run_id < ?", (run_id - 500,))
+        return run_id
+    finally:
+        connection.close()
+
+
+def _update_periods(connection: sqlite3.Connection, result: RunResult, unread: set[str]) -> None:
+    now = _stamp(result.finished)
+    open_rows = connection.execute("SELECT id, key, source FROM alert_periods WHERE resolved_at IS NULL").fetchall()
+    open_keys = {row["key"]: row for row in open_rows}
+    current = {f.key: f for f in result.findings}
+    opened = [(f.key, f.source, f.sheet, f.rule, f.severity, f.message, now) for key, f in current.items() if key not in open_keys]
+    connection.executemany(
+        "INSERT INTO alert_periods (key, source, sheet, rule, severity, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)", opened)
+    resolved = [(now, row["id"]) for key, row in open_keys.items()
+                if key not in current and row["source"] not in unread and not _source_in(row["source"], unread)]
+    connection.executemany("UPDATE alert_periods SET resolved_at = ? WHERE id = ?", resolved)
+
+
+def _source_in(source: str, unread: Iterable[str]) -> bool:
+    """A missing-sheet finding names every source read; treat it as theirs."""
+    return any(name in source for name in unread)
+
+
+def record_failed_run(path: Path, started: datetime, finished: datetime, error: str) -> int:
+    """A cycle that could not run at all (bad schema, a bug): recorded, alerts left as they were."""
+    connection = connect(path)
+    try:
+        with connection:
+            cursor = connection.execute(
+                "INSERT INTO runs (started, finished, duration, status, error) VALUES (?, ?, ?, 'failed', ?)",
+                (_stamp(started), _stamp(finished), (finished - started).total_seconds(), error))
+        return cursor.lastrowid
+    finally:
+        connection.close()
+
+
+# --- queries for the status page and the API ---------------------------------------------------
+
+
+def latest_run(connection: sqlite3.Connection) -> dict[str, Any] | None:
+    row = connection.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 1").fetchone()
+    return _run(row) if row else None
+
+
+def latest_ok_run(connection: sqlite3.Connection) -> dict[str, Any] | None:
+    row = connection.execute("SELECT * FROM runs WHERE status = 'ok' ORDER BY id DESC LIMIT 1").fetchone()
+    return _run(row) if row else None
+
+
+def _run(row: sqlite3.Row) -> dict[str, Any]:
+    run = dict(row)
+    run["summary"] = json.loads(run["summary"] or "{}")
+    return run
+
+
+def run_history(connection: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+    return [_run(row) for row in connection.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+
+
+def source_results(connection: sqlite3.Connection, run_id: int) -> list[dict[str, Any]]:
+    results = []
+    for row in connection.execute("SELECT * FROM source_results WHERE run_id = ? ORDER BY source", (run_id,)):
+        item = dict(row)
+        item["sheet_ids"] = json.loads(item["sheet_ids"] or "{}")
+        results.append(item)
+    return results
+
+
+FILTERS = ("source", "sheet", "severity", "kind", "rule")
+
+
+def findings(connection: sqlite3.Connection, filters: dict[str, str] | None = None, limit: int = 200,
+             offset: int = 0) -> tuple[list[dict[str, Any]], int]:
+    """Current findings, filtered (exact source/sheet/severity/kind/rule, text `q`), errors first."""
+    where, params = [], []
+    for name in FILTERS:
+        value = (filters or {}).get(name)
+        if value:
+            where.append(f"{name} = ?")
+            params.append(value)
+    text = (filters or {}).get("q")
+    if text:
+        where.append("(message LIKE ? OR message_en LIKE ? OR value LIKE ? OR sheet LIKE ?)")
+        params.extend([f"%{text}%"] * 4)
+    clause = f"WHERE {' AND '.join(where)}" if where else ""
+    total = connection.execute(f"SELECT COUNT(*) FROM findings {clause}", params).fetchone()[0]
+    rows = connection.execute(
+        f"SELECT {', '.join(FINDING_COLUMNS)} FROM findings {clause} "
+        "ORDER BY severity = 'warning', sheet, row IS NULL, row, cell LIMIT ? OFFSET ?", [*params, limit, offset])
+    return [dict(r) for r in rows], total
+
+
+def counts_by_sheet(connection: sqlite3.Connection) -> list[dict[str, Any]]:
+    return [dict(r) for r in connection.execute(
+        "SELECT source, sheet, SUM(severity = 'error') AS errors, SUM(severity = 'warning') AS warnings, "
+        "SUM(kind = 'validation') AS validation FROM findings GROUP BY source, sheet ORDER BY source, sheet")]
+
+
+def distinct_values(connection: sqlite3.Connection, column: str) -> list[str]:
+    assert column in FILTERS
+    return [r[0] for r in connection.execute(f"SELECT DISTINCT {column} FROM findings ORDER BY {column}")]
+
+
+def open_alerts_per_day(connection: sqlite3.Connection, today: date, days: int = 42) -> list[tuple[date, int]]:
+    """How many alerts were open at the end of each of the last `days` days."""
+    start = today - timedelta(days=days - 1)
+    rows = connection.execute(
+        "SELECT opened_at, resolved_at FROM alert_periods WHERE opened_at < ? AND (resolved_at IS NULL OR resolved_at >= ?)",
+        ((today + timedelta(days=1)).isoformat(), start.isoformat())).fetchall()
+    series = []
+    for offset in range(days):
+        day = start + timedelta(days=offset)
+        end = (day + timedelta(days=1)).isoformat()
+        series.append((day, sum(1 for r in rows if r["opened_at"] < end and (r["resolved_at"] is None or r["resolved_at"] >= end))))
+    return series
+
+
+def recently_resolved(connection: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        "SELECT *, julianday(resolved_at) - julianday(opened_at) AS days_open FROM alert_periods "
+        "WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, id DESC LIMIT ?", (limit,))
+    return [dict(r) for r in rows]
+
+
+def periods_for(connection: sqlite3.Connection, key: str) -> list[dict[str, Any]]:
+    rows = connection.execute(
+        "SELECT *, julianday(COALESCE(resolved_at, datetime('now'))) - julianday(opened_at) AS days_open "
+        "FROM alert_periods WHERE key = ? ORDER BY id", (key,))
+    return [dict(r) for r in rows]

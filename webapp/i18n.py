@@ -1,0 +1,75 @@
+"""Chinese by default, English on request (`?lang=en`, remembered in the session)."""
+
+from __future__ import annotations
+
+from flask import Flask, g, request, session
+
+TEXTS = {
+    "title": ("后勤表格检查", "Houqin status"),
+    "sync_now": ("立即同步", "Sync now"),
+    "sync_started": ("已开始同步，稍后刷新页面查看结果", "Sync started; refresh shortly to see the result"),
+    "sync_busy": ("正在同步中，完成后会再同步一次", "A sync is running; another will follow"),
+    "sync_unavailable": ("此页面没有连接同步服务", "No sync service is attached to this page"),
+    "last_sync": ("上次同步", "Last sync"),
+    "never": ("还没有同步过", "No sync yet"),
+    "overview": ("概况", "Overview"),
+    "source": ("表格文件", "Source"),
+    "sheet": ("工作表", "Sheet"),
+    "errors": ("错误", "Errors"),
+    "warnings": ("提醒", "Warnings"),
+    "write": ("写回", "Write-back"),
+    "validation_errors": ("填写错误", "Validation errors"),
+    "alerts": ("提醒事项", "Alerts"),
+    "cell": ("单元格", "Cell"),
+    "value": ("填的内容", "Value"),
+    "message": ("说明", "Message"),
+    "severity": ("级别", "Severity"),
+    "error": ("错误", "error"),
+    "warning": ("提醒", "warning"),
+    "filter": ("筛选", "Filter"),
+    "all": ("全部", "All"),
+    "search": ("搜索", "Search"),
+    "coverage": ("覆盖率", "Coverage"),
+    "chart": ("最近六周未解决的提醒数", "Open alerts, last six weeks"),
+    "history": ("同步记录", "Sync history"),
+    "resolved": ("最近解决的问题", "Recently resolved"),
+    "days_open": ("持续天数", "Days open"),
+    "status_ok": ("成功", "ok"),
+    "status_failed": ("失败", "failed"),
+    "duration": ("用时", "Duration"),
+    "login": ("登录", "Log in"),
+    "logout": ("退出", "Log out"),
+    "password": ("密码", "Password"),
+    "wrong_password": ("密码不对", "Wrong password"),
+    "none": ("没有", "None"),
+    "open_cell": ("打开", "Open"),
+    "row": ("行", "Row"),
+    "more": ("还有更多，请用筛选缩小范围", "More rows: narrow the filter"),
+    "unreadable": ("无法读取", "Could not read"),
+    "written": ("已写入提醒", "alerts written"),
+    "unchanged": ("提醒没有变化", "no change"),
+    "skipped": ("这次没写入", "skipped"),
+    "aborted": ("这次没写入", "not written this time"),
+    "failed": ("写入失败", "failed"),
+    "readonly": ("只检查不写回", "checked, not written"),
+}
+
+
+def lang() -> str:
+    return g.get("lang", "zh")
+
+
+def t(key: str) -> str:
+    zh, en = TEXTS[key]
+    return en if lang() == "en" else zh
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def choose_language() -> None:
+        chosen = request.args.get("lang")
+        if chosen in ("zh", "en"):
+            session["lang"] = chosen
+        g.lang = session.get("lang", "zh")
+
+    app.jinja_env.globals.update(t=t, lang=lang)
