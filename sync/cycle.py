@@ -35,8 +35,26 @@ def make_sources(config: Config) -> list[Source]:
     if config.google.spreadsheets:
         from sync.gsheets import google_sources
 
-        sources.extend(google_sources(config))
+        try:
+            sources.extend(google_sources(config))
+        except SourceError as exc:  # no usable key: each spreadsheet fails, the workbooks go on
+            sources.extend(UnavailableSource(f"Google 表格 {s.key}", exc) for s in config.google.spreadsheets)
     return sources
+
+
+class UnavailableSource:
+    """A source that cannot even be opened; reading it reports why, every cycle."""
+
+    kind = "gsheets"
+
+    def __init__(self, name: str, error: SourceError):
+        self.name, self.error = name, error
+
+    def read(self, pack: Pack) -> ReadResult:
+        raise self.error
+
+    def write(self, read: ReadResult, alerts: dict[str, dict[int, Alert]]) -> WriteOutcome:
+        raise self.error
 
 
 @dataclass

@@ -65,6 +65,9 @@ class SyncRunner:
                 result = run_cycle(self.config, stop=self.stopping)
                 state.record_run(Path(self.config.state_db), result)
                 self.cycles += 1
+                for source in result.sources:
+                    if not source.read_ok:
+                        log.warning("无法读取 %s：%s", source.source, source.error)
                 written = sum(1 for s in result.sources if s.write and s.write.status == "written")
                 log.info("同步完成：%d 个表格，写入 %d 个，%d 个错误", len(result.sources), written,
                          sum(1 for f in result.findings if f.severity == "error"))

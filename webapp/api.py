@@ -51,6 +51,7 @@ def healthz():
     age = (datetime.now(finished.tzinfo) - finished).total_seconds()
     late = age > 3 * config.interval_minutes * 60
     healthy = run["status"] == "ok" and not late
-    body = {"status": "ok" if healthy else "failing", "last_run": run["finished"], "age_seconds": round(age),
+    body = {"status": "ok" if healthy else "failing", "last_run": run["finished"], "last_run_id": run["id"],
+            "age_seconds": round(age),
             "last_run_status": run["status"]}
     return jsonify(body), (200 if healthy else 503)

@@ -1,0 +1,85 @@
+"""Alert history across cycles: opened, resolved with the time it was open, opened again."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from rules.model import Finding
+from sync import state
+from sync.outcome import RunResult, SourceResult, WriteOutcome
+
+ZONE = ZoneInfo("Asia/Shanghai")
+START = datetime(2026, 11, 20, 8, 0, tzinfo=ZONE)
+
+
+def finding(key: str, source: str = "园.xlsx", severity: str = "error", message: str = "“灭火器”安全检查已逾期 3 天") -> Finding:
+    return Finding(source=source, sheet="安全检查", row=4, column="上次检查日期", cell="G4", rule=key.split("|")[-1],
+                   kind="rule", severity=severity, message=message, message_en="overdue", value=None, key=key,
+                   sheet_id="inspections")
+
+
+def run(at: datetime, findings: list[Finding], unreadable: tuple[str, ...] = ()) -> RunResult:
+    sources = [SourceResult(source="园.xlsx", kind="xlsx", read_ok="园.xlsx" not in unreadable,
+                            write=WriteOutcome("written"))]
+    return RunResult(started=at, finished=at + timedelta(seconds=2), today=at.date(), findings=findings,
+                     sources=sources, summary={"errors": len(findings)})
+
+
+def periods(path, key):
+    with state.connect(path) as connection:
+        return state.periods_for(connection, key)
+
+
+def test_fixed_problem_is_resolved_with_its_time_open_and_reopens_as_new(tmp_path):
+    db = tmp_path / "state.sqlite3"
+    key = "园.xlsx|inspections|A1|inspection_due"
+    state.record_run(db, run(START, [finding(key)]))
+    state.record_run(db, run(START + timedelta(hours=1), [finding(key)]))
+    assert [p["resolved_at"] for p in periods(db, key)] == [None]
+    state.record_run(db, run(START + timedelta(days=3), []))
+    first = periods(db, key)
+    assert len(first) == 1 and first[0]["resolved_at"].startswith("2026-11-23T08:00:02")
+    assert round(first[0]["days_open"], 2) == 3.0
+    state.record_run(db, run(START + timedelta(days=5), [finding(key)]))
+    again = periods(db, key)
+    assert len(again) == 2 and again[0]["resolved_at"] and again[1]["resolved_at"] is None
+    with state.connect(db) as connection:
+        assert [r["key"] for r in state.recently_resolved(connection)] == [key]
+
+
+def test_an_unreadable_workbook_does_not_resolve_its_alerts(tmp_path):
+    db = tmp_path / "state.sqlite3"
+    key = "园.xlsx|inspections|A1|inspection_due"
+    state.record_run(db, run(START, [finding(key)]))
+    state.record_run(db, run(START + timedelta(hours=1), [], unreadable=("园.xlsx",)))
+    assert periods(db, key)[0]["resolved_at"] is None
+
+
+def test_findings_are_those_of_the_latest_run_and_filterable(tmp_path):
+    db = tmp_path / "state.sqlite3"
+    state.record_run(db, run(START, [finding("a|x|1|r1"), finding("a|x|2|r2", severity="warning", message="快到期")]))
+    state.record_run(db, run(START + timedelta(hours=1), [finding("a|x|2|r2", severity="warning", message="快到期")]))
+    with state.connect(db) as connection:
+        rows, total = state.findings(connection, {})
+        assert total == 1 and rows[0]["message"] == "快到期"
+        assert state.findings(connection, {"severity": "error"})[1] == 0
+        assert state.findings(connection, {"q": "到期"})[1] == 1
+        series = state.open_alerts_per_day(connection, date(2026, 11, 21), days=3)
+        assert series == [(date(2026, 11, 19), 0), (date(2026, 11, 20), 1), (date(2026, 11, 21), 1)]
+
+
+def test_schema_version_and_wal(tmp_path):
+    db = tmp_path / "state.sqlite3"
+    state.ensure(db)
+    with state.connect(db) as connection:
+        assert connection.execute("PRAGMA user_version").fetchone()[0] == len(state.MIGRATIONS)
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_a_failed_cycle_is_recorded(tmp_path):
+    db = tmp_path / "state.sqlite3"
+    state.record_failed_run(db, START, START + timedelta(seconds=1), "表格定义文件有误")
+    with state.connect(db) as connection:
+        latest = state.latest_run(connection)
+        assert latest["status"] == "failed" and latest["error"] == "表格定义文件有误"

@@ -1,0 +1,117 @@
+"""The status page and API through Flask's test client, on a real state database."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from rules.model import Finding
+from sync import state
+from sync.config import Config, WebSettings
+from sync.outcome import RunResult, SourceResult, WriteOutcome
+from webapp import create_app
+
+NOW = datetime.now(ZoneInfo("Asia/Shanghai"))
+
+
+def findings() -> list[Finding]:
+    def make(key, kind, severity, message, value=None, cell="B4", sheet="安全检查"):
+        return Finding(source="园.xlsx", sheet=sheet, row=4, column="检查对象", cell=cell, rule="r", kind=kind,
+                       severity=severity, message=message, message_en=f"EN {message}", value=value, key=key,
+                       sheet_id="inspections")
+
+    return [
+        make("k1", "validation", "error", "检查对象（B4）“<script>alert(1)</script>”不是日期", "<script>alert(1)</script>"),
+        make("k2", "rule", "warning", "“滑梯”安全检查还有 2 天到期", cell="G5"),
+        make("k3", "validation", "error", "证件号（E3）不对", "350582198803150011", "E3", "外来人员登记"),
+    ]
+
+
+def record(db, password=None):
+    result = RunResult(started=NOW - timedelta(seconds=3), finished=NOW, today=NOW.date(), findings=findings(),
+                       sources=[SourceResult(source="园.xlsx", kind="xlsx", read_ok=True,
+                                             write=WriteOutcome("skipped", "文件正被“张老师”用Excel/WPS打开，下次同步再写入"))],
+                       summary={"calendar_warnings": ["2027 年的法定节假日数据缺失"],
+                                "coverage": {"入园体检率": {"count": 41, "total": 42, "percent": 97.6, "target": 100}}})
+    state.record_run(db, result)
+
+
+@pytest.fixture
+def app(tmp_path):
+    config = Config(paths=[tmp_path], state_db=tmp_path / "state.sqlite3")
+    record(config.state_db)
+    calls = []
+    application = create_app(config, trigger_sync=lambda: calls.append(1) or True, secret_key="test")
+    application.config["calls"] = calls
+    return application
+
+
+def test_page_shows_everything_escaped_and_masked(app):
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "350582198803150011" not in page and "350*************11" in page
+    assert "文件正被“张老师”用Excel/WPS打开，下次同步再写入" in page
+    assert "2027 年的法定节假日数据缺失" in page and "97.6%" in page
+    assert "“滑梯”安全检查还有 2 天到期" in page
+    assert re.search(r"<svg[^>]*class=\"chart\"", page)
+
+
+def test_english_switch(app):
+    client = app.test_client()
+    page = client.get("/?lang=en").get_data(as_text=True)
+    assert "Sync now" in page and "EN “滑梯”安全检查还有 2 天到期" in page
+    assert "Sync now" in client.get("/").get_data(as_text=True)  # remembered
+
+
+def test_post_without_csrf_token_is_refused(app):
+    client = app.test_client()
+    assert client.post("/sync").status_code == 400
+    assert app.config["calls"] == []
+    page = client.get("/").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page)[1]
+    assert client.post("/sync", data={"csrf_token": token}).status_code == 302
+    assert app.config["calls"] == [1]
+
+
+def test_api_filters_and_masks(app):
+    client = app.test_client()
+    body = client.get("/api/findings?kind=validation").get_json()
+    assert body["total"] == 2 and {f["cell"] for f in body["findings"]} == {"B4", "E3"}
+    assert all("350582198803150011" not in str(f) for f in body["findings"])
+    assert client.get("/api/findings?severity=warning&q=滑梯").get_json()["total"] == 1
+    assert client.get("/api/findings?limit=x").status_code == 400
+    status = client.get("/api/status").get_json()
+    assert status["last_run"]["errors"] == 2 and "backup" not in status["sources"][0]
+
+
+def test_healthz(app, tmp_path):
+    client = app.test_client()
+    assert client.get("/healthz").status_code == 200
+    state.record_failed_run(app.config["HOUQIN_DB"], NOW, NOW, "坏了")
+    assert client.get("/healthz").status_code == 503
+
+
+def test_security_headers(app):
+    response = app.test_client().get("/")
+    assert "default-src 'self'" in response.headers["Content-Security-Policy"]
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+
+
+def test_password_required_when_configured(tmp_path):
+    config = Config(paths=[tmp_path], state_db=tmp_path / "state.sqlite3", web=WebSettings(password="园长的密码"))
+    record(config.state_db)
+    client = create_app(config, secret_key="test").test_client()
+    assert client.get("/").status_code == 302
+    assert client.get("/api/findings").status_code == 401
+    assert client.get("/healthz").status_code == 200  # monitoring stays open, and says nothing private
+    login = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login)[1]
+    assert client.post("/login", data={"csrf_token": token, "password": "错的"}).status_code == 401
+    assert client.post("/login", data={"password": "园长的密码"}).status_code == 400  # no token
+    assert client.post("/login", data={"csrf_token": token, "password": "园长的密码"}).status_code == 302
+    page = client.get("/")
+    assert page.status_code == 200 and "园长的密码" not in page.get_data(as_text=True)
