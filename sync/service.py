@@ -1,7 +1,8 @@
 """`python -m sync serve`: sync on a timer and serve the status page.
 
-Cycles run in one background thread, driven by `schedule` (once at start, then every
-`interval_minutes`), never two at once; 立即同步 asks for one more. The page is served by
+Cycles are timed by one background thread, driven by `schedule` (once at start, then every
+`interval_minutes`), never two at once; 立即同步 asks for one more. Each cycle runs in a child
+process, so the status page stays quick while a large workbook is being checked. The page is served by
 waitress (it runs on Windows too). Ctrl-C or SIGTERM stops the timer, lets a running cycle
 finish the workbook it is writing and skip the rest (every write is an atomic swap, so no
 file is ever half written), then exits.
@@ -11,6 +12,8 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import multiprocessing
+import os
 import signal
 import sys
 import threading
@@ -42,6 +45,35 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _cycle_process(config: Config, stop) -> None:
+    """One cycle in a child process, so the page's threads never wait on the cycle's work.
+
+    Ctrl-C reaches the whole process group; the child ignores it and stops at the next
+    workbook when `stop` is set, so an interrupt never lands in the middle of a swap."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    if hasattr(os, "nice"):
+        os.nice(10)  # the page's requests come first; a cycle may take a little longer
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    started = datetime.now(config.zone)
+    try:
+        result = run_cycle(config, stop=stop)
+        state.record_run(Path(config.state_db), result)
+        for source in result.sources:
+            if not source.read_ok:
+                log.warning("无法读取 %s：%s", source.source, source.error)
+        written = sum(1 for s in result.sources if s.write and s.write.status == "written")
+        log.info("同步完成：%d 个表格，写入 %d 个，%d 个错误", len(result.sources), written,
+                 sum(1 for f in result.findings if f.severity == "error"))
+    except PackFileError as exc:
+        state.record_failed_run(Path(config.state_db), started, datetime.now(config.zone), str(exc))
+    except Exception as exc:  # the service keeps going; the page shows the failed run
+        log.error("同步失败：%s", exc)
+        log.debug("%s", traceback.format_exc())
+        state.record_failed_run(Path(config.state_db), started, datetime.now(config.zone),
+                                f"同步失败：{type(exc).__name__}: {exc}")
+
+
 class SyncRunner:
     """Runs cycles one at a time; a request while one runs is remembered once, not doubled."""
 
@@ -50,6 +82,8 @@ class SyncRunner:
         self.lock = threading.Lock()
         self.requested = threading.Event()
         self.stopping = threading.Event()
+        self.context = multiprocessing.get_context("spawn")
+        self.child_stop = self.context.Event()
         self.cycles = 0
 
     def request(self) -> bool:
@@ -58,28 +92,21 @@ class SyncRunner:
         self.requested.set()
         return not busy
 
+    def stop(self) -> None:
+        self.stopping.set()
+        self.child_stop.set()
+
     def run_once(self) -> None:
         with self.lock:
             started = datetime.now(self.config.zone)
-            try:
-                result = run_cycle(self.config, stop=self.stopping)
-                state.record_run(Path(self.config.state_db), result)
-                self.cycles += 1
-                for source in result.sources:
-                    if not source.read_ok:
-                        log.warning("无法读取 %s：%s", source.source, source.error)
-                written = sum(1 for s in result.sources if s.write and s.write.status == "written")
-                log.info("同步完成：%d 个表格，写入 %d 个，%d 个错误", len(result.sources), written,
-                         sum(1 for f in result.findings if f.severity == "error"))
-            except PackFileError as exc:
-                self._failed(started, str(exc))
-            except Exception as exc:  # the service keeps going; the page shows the failed run
-                log.error("同步失败：%s", exc)
-                log.debug("%s", traceback.format_exc())
-                self._failed(started, f"同步失败：{type(exc).__name__}: {exc}")
-
-    def _failed(self, started: datetime, message: str) -> None:
-        state.record_failed_run(Path(self.config.state_db), started, datetime.now(self.config.zone), message)
+            child = self.context.Process(target=_cycle_process, args=(self.config, self.child_stop), name="houqin-cycle")
+            child.start()
+            child.join()
+            self.cycles += 1
+            if child.exitcode != 0:
+                message = f"同步进程意外退出（代码 {child.exitcode}）"
+                log.error(message)
+                state.record_failed_run(Path(self.config.state_db), started, datetime.now(self.config.zone), message)
 
     def loop(self) -> None:
         """The timer thread: scheduled cycles plus requested ones, until stopping."""
@@ -114,7 +141,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     worker = threading.Thread(target=runner.loop, name="houqin-sync", daemon=True)
 
     def stop(_signum=None, _frame=None) -> None:
-        runner.stopping.set()
+        runner.stop()
         server.close()
 
     signal.signal(signal.SIGTERM, stop)
@@ -128,6 +155,6 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
         if not runner.stopping.is_set():
             raise
     finally:
-        runner.stopping.set()
-        worker.join(timeout=120)
+        runner.stop()
+        worker.join(timeout=300)
     print("Houqin 已停止", flush=True)

@@ -11,9 +11,7 @@ from sync import state
 
 def get_db() -> sqlite3.Connection:
     if "db" not in g:
-        path = current_app.config["HOUQIN_DB"]
-        state.ensure(path)
-        g.db = state.connect(path, readonly=True)
+        g.db = state.connect(current_app.config["HOUQIN_DB"], readonly=True)
     return g.db
 
 
@@ -24,4 +22,5 @@ def close_db(_error: BaseException | None = None) -> None:
 
 
 def init_app(app: Flask) -> None:
+    state.ensure(app.config["HOUQIN_DB"])  # once: requests then only read
     app.teardown_appcontext(close_db)
