@@ -19,7 +19,6 @@ import sys
 import threading
 import time
 import urllib.parse
-from pathlib import Path
 
 from common import OUT, ROOT, stock_workbook
 

@@ -87,7 +87,7 @@ def test_never_two_cycles_at_once(demo, tmp_path):
     time.sleep(0.5)
     while runner.lock.locked() or runner.requested.is_set():
         time.sleep(0.1)
-    runner.stopping.set()
+    runner.stop()
     worker.join(timeout=60)
     with state.connect(config.state_db) as connection:
         runs = list(reversed(state.run_history(connection, 100)))
