@@ -73,8 +73,10 @@ class TypedTable:
         return cell_ref(self.numbers[index], column) if column is not None else None
 
     def raw_text(self, index: int, name: str) -> str | None:
+        """The cell as typed; None when blank, whichever source says "blank" how."""
         values = self.raw.get(name)
-        return display_value(values[index]) if values else None
+        text = display_value(values[index]) if values else None
+        return text if text and text.strip() else None
 
     def identity(self, index: int) -> str:
         """The row's identity from its key columns, stable when rows move or are inserted."""

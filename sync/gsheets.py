@@ -54,9 +54,9 @@ class RetryingHTTPClient(HTTPClient):
     own BackOffHTTPClient retries without bound.) `calls` counts requests sent.
     """
 
-    def __init__(self, auth: Any, *, api_base: str | None = None, attempts: int = 5, base_delay: float = 0.5,
-                 max_delay: float = 8.0, deadline: float = 60.0, sleep=clock.sleep):
-        super().__init__(auth)
+    def __init__(self, auth: Any, session: Any = None, *, api_base: str | None = None, attempts: int = 5,
+                 base_delay: float = 0.5, max_delay: float = 8.0, deadline: float = 60.0, sleep=clock.sleep):
+        super().__init__(auth, session)
         self.api_base = api_base.rstrip("/") if api_base else None
         self.attempts, self.base_delay, self.max_delay, self.deadline = attempts, base_delay, max_delay, deadline
         self.sleep = sleep
