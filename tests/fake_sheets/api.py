@@ -102,12 +102,23 @@ def cell_json(cell: Cell) -> dict[str, Any]:
     return out
 
 
-def sheet_json(sheet: Sheet, with_data: bool) -> dict[str, Any]:
+def prune(value: Any) -> Any:
+    """Google's JSON leaves out empty lists and objects inside objects (list items stay)."""
+    if isinstance(value, dict):
+        cleaned = {k: prune(v) for k, v in value.items()}
+        return {k: v for k, v in cleaned.items() if v not in ({}, [])}
+    if isinstance(value, list):
+        return [prune(item) for item in value]
+    return value
+
+
+def sheet_json(sheet: Sheet, with_data: bool, box: Box | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"properties": {
         "sheetId": sheet.sheet_id, "title": sheet.title, "index": sheet.index, "sheetType": "GRID",
         "gridProperties": {"rowCount": sheet.row_count, "columnCount": sheet.column_count}}}
     if with_data:
-        rows = [[cell_json(c) for c in row] for row in sheet.rows]
+        grid = box_grid(box) if box is not None else sheet.rows
+        rows = [[cell_json(c) for c in row] for row in grid]
         row_data = []
         for row in rows:
             while row and not row[-1]:
@@ -115,8 +126,12 @@ def sheet_json(sheet: Sheet, with_data: bool) -> dict[str, Any]:
             row_data.append({"values": row} if row else {})
         while row_data and not row_data[-1]:
             row_data.pop()
-        out["data"] = [{"rowData": row_data, "rowMetadata": [{"pixelSize": 21}] * sheet.row_count,
-                        "columnMetadata": [{"pixelSize": 100}] * sheet.column_count}]
+        block: dict[str, Any] = {"rowData": row_data}
+        if box is not None and box.row0:
+            block["startRow"] = box.row0
+        if box is not None and box.col0:
+            block["startColumn"] = box.col0
+        out["data"] = [block]
     if sheet.conditional_formats:
         out["conditionalFormats"] = copy.deepcopy(sheet.conditional_formats)
     return out
@@ -126,13 +141,19 @@ def get_spreadsheet(spreadsheet: Spreadsheet, query: dict[str, list[str]]) -> di
     fields = first(query, "fields")
     mask = parse_mask(fields) if fields else {}
     with_data = first(query, "includeGridData", "false").lower() == "true" or "data" in str(mask.get("sheets", {}))
+    ranges = query.get("ranges", [])
+    if ranges:
+        boxes = [parse_box(spreadsheet, text) for text in ranges]
+        sheets = [sheet_json(b.sheet, with_data, b) for b in boxes]
+    else:
+        sheets = [sheet_json(sheet, with_data) for sheet in spreadsheet.sheets]
     out = {
         "spreadsheetId": spreadsheet.key,
         "properties": {"title": spreadsheet.title, "locale": "en_US", "autoRecalc": "ON_CHANGE", "timeZone": "Etc/GMT"},
-        "sheets": [sheet_json(sheet, with_data) for sheet in spreadsheet.sheets],
+        "sheets": sheets,
         "spreadsheetUrl": f"https://docs.google.com/spreadsheets/d/{spreadsheet.key}/edit",
     }
-    return apply_mask(out, mask) if mask else out
+    return prune(apply_mask(out, mask) if mask else out)
 
 
 # --- values ---------------------------------------------------------------------------------------
