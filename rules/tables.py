@@ -149,15 +149,18 @@ def _title_year(title_rows: Grid) -> int | None:
     return None
 
 
-def build_tables(source: str, sheets: Iterable[tuple[str, Grid]], pack: Pack) -> tuple[list[Table], list[Finding]]:
+def build_tables(source: str, sheets: Iterable[tuple[str, Grid]], pack: Pack,
+                 known_as: dict[str, str] | None = None) -> tuple[list[Table], list[Finding]]:
     """Every sheet of one source that belongs to the pack, as tables, with findings about them.
 
-    Sheets that are not part of the pack (a 说明 sheet, a chart) are passed over.
+    Sheets that are not part of the pack (a 说明 sheet, a chart) are passed over. `known_as`
+    maps a sheet title to the pack sheet name it stands for, when a deployment says so.
     """
+    by_name = {spec.name: spec for spec in pack.sheets}
     tables: list[Table] = []
     findings: list[Finding] = []
     for title, grid in sheets:
-        spec = match_sheet(title, pack)
+        spec = by_name.get((known_as or {}).get(title, "")) or match_sheet(title, pack)
         if spec is None:
             continue
         table, problems = build_table(source, title, grid, spec, pack.alert_header)

@@ -219,13 +219,13 @@ class GoogleSheetsSource:
             props = sheet.get("properties", {})
             title = props.get("title", "")
             grid = grid_of(sheet)
-            grids.append((renamed.get(title, title), grid))
-            states[renamed.get(title, title)] = SheetState(
+            grids.append((title, grid))
+            states[title] = SheetState(
                 sheet_id=props.get("sheetId", 0), title=title,
                 column_count=props.get("gridProperties", {}).get("columnCount", 26),
                 rules=list(enumerate(sheet.get("conditionalFormats", []))),
             )
-        tables, findings = build_tables(self.name, grids, pack)
+        tables, findings = build_tables(self.name, grids, pack, known_as=renamed)
         for table in tables:
             state = states[table.sheet]
             table.extra["sheet_id"] = state.sheet_id

@@ -151,3 +151,15 @@ def test_flaky_api_cycles_complete_or_fail_within_bounded_time(fake, demo_folder
 def test_unknown_spreadsheet_is_one_clear_failure(fake, pack):
     result = check(google_config(fake, "no-such-key"), pack, TODAY)
     assert result.failed and "找不到 Google 表格" in result.failed[0].error
+
+
+def test_sheet_names_mapped_in_the_config(fake, pack):
+    from sync.config import GoogleSpreadsheet
+
+    grid = [["编号", "检查对象", "责任人", "上次检查日期"], ["A1", "滑梯", "刘师傅", "2026-02-30"]]
+    key = fake.add_spreadsheet("后勤", {"Safety 2026": grid})
+    config = google_config(fake, key)
+    assert not [f for f in check(config, pack, TODAY).findings if f.rule == "validation.type"]  # not recognised
+    config.google.spreadsheets = [GoogleSpreadsheet(key=key, sheet_names={"安全检查": "Safety 2026"})]
+    found = [f for f in check(config, pack, TODAY).findings if f.rule == "validation.type"]
+    assert [(f.sheet, f.cell) for f in found] == [("Safety 2026", "D2")]  # the tab staff see

@@ -83,3 +83,26 @@ def test_a_failed_cycle_is_recorded(tmp_path):
     with state.connect(db) as connection:
         latest = state.latest_run(connection)
         assert latest["status"] == "failed" and latest["error"] == "表格定义文件有误"
+
+
+def test_fixing_a_workbook_resolves_its_alert_after_the_next_cycle(tmp_path):
+    from openpyxl import load_workbook
+
+    from sync.config import Config
+    from sync.cycle import run_cycle
+    from sync.demo import write_demo
+
+    folder = tmp_path / "demo"
+    write_demo(folder, today=date(2026, 11, 25))
+    config = Config(paths=[folder], state_db=tmp_path / "state.sqlite3")
+    state.record_run(config.state_db, run_cycle(config, today=date(2026, 11, 25)))
+    key = next(f.key for f in run_cycle(config, today=date(2026, 11, 25), write=False).findings
+               if f.rule == "stock_expiry" and "纯牛奶" in f.message)
+    book = load_workbook(folder / "食堂管理.xlsx")  # the demo is Houqin's own file; staff would use Excel
+    sheet = book["库存"]
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(r, 1).value == "纯牛奶")
+    sheet.cell(row, 4, 0)  # the expired milk is thrown away: no stock left
+    book.save(folder / "食堂管理.xlsx")
+    state.record_run(config.state_db, run_cycle(config, today=date(2026, 11, 25)))
+    history = periods(config.state_db, key)
+    assert len(history) == 1 and history[0]["resolved_at"] is not None and history[0]["days_open"] >= 0
