@@ -12,7 +12,7 @@ import sys
 from datetime import date
 
 import python_calamine  # noqa: E402
-from common import OUT, median_time, stock_workbook
+from common import median_time, stock_workbook
 
 from rules.validate import validate  # noqa: E402
 from sync.pack_file import read_pack  # noqa: E402
@@ -80,9 +80,7 @@ def main() -> int:
         f"frictionless / houqin     : {theirs / ours:8.1f}x   (target >= 8x)",
         f"houqin / bare read        : {ours / bare:8.2f}x   (target <= 1.5x)",
     ]
-    print("\n".join(lines))
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "check_vs_frictionless.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report("check_vs_frictionless", lines)
     ok = theirs / ours >= 8 and ours / bare <= 1.5
     return 0 if ok else 1
 

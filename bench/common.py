@@ -76,3 +76,10 @@ def menu_workbook(rows: int = 20_000, path: Path | None = None) -> Path:
         sheet.write_number(r, 4, 50 + r % 30)
     book.close()
     return path
+
+
+def report(name: str, lines: list[str]) -> None:
+    """Print a benchmark's figures and keep them in bench/out/<name>.txt."""
+    print("\n".join(lines))
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / f"{name}.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")

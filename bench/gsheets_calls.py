@@ -10,14 +10,14 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from common import OUT, ROOT  # noqa: F401 - puts the project on sys.path
-from tests.fake_sheets import FakeSheets  # noqa: E402
-from tests.fake_sheets.gspread_client import make_client  # noqa: E402
+from common import OUT, ROOT, report  # noqa: F401 - puts the project on sys.path
 
 from rules.alerts import ALERT_HEADER  # noqa: E402
 from sync.cycle import check, run_cycle  # noqa: E402
 from sync.demo import write_demo  # noqa: E402
 from sync.pack_file import read_pack  # noqa: E402
+from tests.fake_sheets import FakeSheets  # noqa: E402
+from tests.fake_sheets.gspread_client import make_client  # noqa: E402
 from tests.gsheets_helpers import google_config, upload_folder  # noqa: E402
 
 TODAY = date(2026, 11, 25)
@@ -70,9 +70,7 @@ def main() -> int:
         f"plain gspread, cell by cell: {plain[0]} read, {plain[1]} write",
         f"calls saved per cycle      : {sum(plain) / max(1, sum(changed)):.0f}x fewer",
     ]
-    print("\n".join(lines))
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "gsheets_calls.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report("gsheets_calls", lines)
     return 0 if changed[0] == 1 and changed[1] <= 1 and unchanged == (1, 0) else 1
 
 

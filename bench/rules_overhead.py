@@ -11,7 +11,7 @@ import argparse
 import sys
 from datetime import date
 
-from common import OUT, median_time, menu_workbook, stock_workbook
+from common import median_time, menu_workbook, report, stock_workbook
 
 from rules.engine import Settings, evaluate  # noqa: E402
 from rules.validate import validate  # noqa: E402
@@ -53,9 +53,7 @@ def main() -> int:
         f"read + validate + rules  : {full:7.3f} s   findings: {count}",
         f"rules add                : {100 * (full - base) / base:6.1f} %   (target <= 50 %)",
     ]
-    print("\n".join(lines))
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "rules_overhead.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report("rules_overhead", lines)
     return 0 if full <= 1.5 * base else 1
 
 

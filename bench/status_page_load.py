@@ -20,7 +20,7 @@ import threading
 import time
 import urllib.parse
 
-from common import OUT, ROOT, stock_workbook
+from common import OUT, ROOT, report, stock_workbook
 
 PATHS = {"page": "/", "api": "/api/findings?limit=200&severity=error"}
 
@@ -139,8 +139,7 @@ def main() -> int:
         lines.append(f"{path:<40} idle p50 {statistics.median(quiet) * 1000:7.1f} ms  p99 {percentile(quiet, 0.99) * 1000:7.1f} ms"
                      f" | during sync p50 {statistics.median(busy) * 1000:7.1f} ms  p99 {percentile(busy, 0.99) * 1000:7.1f} ms"
                      f" | p99 ratio {ratio:4.2f} (target <= 1.5)  [{len(quiet)}/{len(busy)} requests]")
-    print("\n".join(lines))
-    (OUT / "status_page_load.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report("status_page_load", lines)
     return 0 if ok else 1
 
 

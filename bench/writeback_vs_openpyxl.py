@@ -15,7 +15,7 @@ import sys
 import time
 from pathlib import Path
 
-from common import OUT, stock_workbook
+from common import OUT, report, stock_workbook
 
 
 def houqin(path: Path) -> None:
@@ -80,9 +80,7 @@ def main() -> int:
         f"speed: openpyxl / houqin = {theirs_time / ours_time:5.1f}x   (target >= 10x)",
         f"peak memory: houqin / openpyxl = {ours_peak / theirs_peak:5.2f}   (target <= 0.20)",
     ]
-    print("\n".join(lines))
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "writeback_vs_openpyxl.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    report("writeback_vs_openpyxl", lines)
     return 0 if theirs_time / ours_time >= 10 and ours_peak / theirs_peak <= 0.2 else 1
 
 

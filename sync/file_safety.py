@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import shutil
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -196,18 +195,6 @@ def _keep_aside(path: Path, aside: Path) -> None:
 def temporary_beside(path: Path) -> Path:
     """A hidden temporary name in the same folder, so the final rename stays on one disk."""
     return path.with_name(f".{path.name}.houqin-{os.getpid()}-{time.monotonic_ns()}.tmp")
-
-
-def write_temporary(path: Path, data: bytes) -> Path:
-    """Write bytes next to `path`, flushed to disk, with the original's permissions."""
-    temporary = temporary_beside(path)
-    with open(temporary, "wb") as handle:
-        handle.write(data)
-        handle.flush()
-        os.fsync(handle.fileno())
-    with contextlib.suppress(OSError):
-        shutil.copymode(path, temporary)
-    return temporary
 
 
 def unchanged_since(path: Path, expected: FileFingerprint) -> bool:

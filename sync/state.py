@@ -195,6 +195,12 @@ def _run(row: sqlite3.Row) -> dict[str, Any]:
     return run
 
 
+def overview(connection: sqlite3.Connection) -> tuple[dict[str, Any] | None, dict[str, Any] | None, list[dict[str, Any]]]:
+    """(latest run, latest successful run, that run's per-source results): what the page opens with."""
+    run, ok_run = latest_run(connection), latest_ok_run(connection)
+    return run, ok_run, source_results(connection, ok_run["id"]) if ok_run else []
+
+
 def run_history(connection: sqlite3.Connection, limit: int = 20) -> list[dict[str, Any]]:
     return [_run(row) for row in connection.execute("SELECT * FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
 

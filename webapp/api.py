@@ -20,9 +20,7 @@ def _masked(row: dict) -> dict:
 @bp.route("/api/status")
 def status():
     db = get_db()
-    run = state.latest_run(db)
-    ok_run = state.latest_ok_run(db)
-    sources = state.source_results(db, ok_run["id"]) if ok_run else []
+    run, ok_run, sources = state.overview(db)
     for source in sources:
         source.pop("backup", None)  # a file path on the server is nobody's business on the page
     return jsonify({"last_run": run, "last_ok_run": ok_run, "sources": sources, "sheets": state.counts_by_sheet(db)})

@@ -35,9 +35,7 @@ def mask_filter(value):
 @bp.route("/")
 def index():
     db = get_db()
-    run = state.latest_run(db)
-    ok_run = state.latest_ok_run(db)
-    sources = state.source_results(db, ok_run["id"]) if ok_run else []
+    run, ok_run, sources = state.overview(db)
     by_source = {s["source"]: s for s in sources}
     filters = {name: request.args.get(name, "") for name in ("sheet", "severity", "q")}
     validation, validation_total = state.findings(db, {"kind": "validation", **filters}, PAGE_SIZE)

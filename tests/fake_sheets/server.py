@@ -21,6 +21,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
+from rules.model import column_letter as column_letters
+
 EPOCH = datetime(1899, 12, 30)
 DATE_PATTERNS = {"DATE": "yyyy-mm-dd", "DATE_TIME": "yyyy-mm-dd hh:mm:ss", "TIME": "hh:mm:ss"}
 
@@ -160,15 +162,6 @@ def column_index(letters: str) -> int:
     for char in letters:
         number = number * 26 + ord(char) - 64
     return number - 1
-
-
-def column_letters(index: int) -> str:
-    letters = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
 
 
 def split_range(text: str) -> tuple[str | None, str]:
