@@ -126,7 +126,8 @@ def summarise(findings: list[Finding], extra: dict[str, Any]) -> dict[str, Any]:
 
 def alerts_by_sheet(findings: list[Finding], read: ReadResult, lang: str) -> dict[str, dict[int, Alert]]:
     """Alert texts for every sheet of one source that has a table (empty dict clears a sheet)."""
-    mine = [f for f in findings if f.source in {t.source for t in read.tables}]
+    sources = {t.source for t in read.tables}
+    mine = [f for f in findings if f.source in sources]
     return {table.sheet: row_alerts(mine, table.sheet, lang) for table in read.tables}
 
 

@@ -226,6 +226,7 @@ class GoogleSheetsSource:
                 rules=list(enumerate(sheet.get("conditionalFormats", []))),
             )
         tables, findings = build_tables(self.name, grids, pack, known_as=renamed)
+        grid_by_title = dict(grids)
         for table in tables:
             state = states[table.sheet]
             table.extra["sheet_id"] = state.sheet_id
@@ -235,7 +236,7 @@ class GoogleSheetsSource:
             state.staff_width = (max(staff) + 1) if staff else len(table.headers)
             state.last_row = max(table.numbers, default=table.header_row)
             if table.alert_column is not None:
-                grid = dict(grids)[table.sheet]
+                grid = grid_by_title[table.sheet]
                 for number in range(table.header_row + 1, len(grid) + 1):
                     row = grid[number - 1]
                     if table.alert_column < len(row) and row[table.alert_column]:
