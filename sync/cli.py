@@ -139,6 +139,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         header = (f"检查了 {len(result.reads)} 个表格文件、{len(result.tables)} 张工作表、{rows} 行记录（按 {today} 检查）"
                   if lang != "en" else f"Checked {len(result.reads)} sources, {len(result.tables)} sheets, {rows} rows (as of {today})")
         print(format_text(result.findings, lang, header))
+        notes = result.summary.get("calendar_warnings_en" if lang == "en" else "calendar_warnings", [])
+        for note in notes:
+            print(("Note: " if lang == "en" else "注意：") + note)
     for failed in result.failed:
         print(failed.error if lang != "en" else failed.error_en, file=sys.stderr)
     if result.failed:

@@ -32,6 +32,13 @@ def mask_filter(value):
     return mask(value)
 
 
+@bp.app_template_filter("filename")
+def filename_filter(value):
+    """A workbook as staff know it (its file name); Google sources keep their name."""
+    text = str(value or "")
+    return text.replace("\\", "/").rsplit("/", 1)[-1] if "/" in text or "\\" in text else text
+
+
 @bp.route("/")
 def index():
     db = get_db()
