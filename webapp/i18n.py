@@ -30,6 +30,7 @@ TEXTS = {
     "all": ("全部", "All"),
     "search": ("搜索", "Search"),
     "coverage": ("覆盖率", "Coverage"),
+    "target": ("目标", "target"),
     "chart": ("最近六周未解决的提醒数", "Open alerts, last six weeks"),
     "history": ("同步记录", "Sync history"),
     "resolved": ("最近解决的问题", "Recently resolved"),
