@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 import statistics
 import sys
@@ -15,7 +16,8 @@ import xlsxwriter
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-OUT = ROOT / "bench" / "out"
+# Generated workbooks and figures; a smoke run of the scripts points this elsewhere.
+OUT = Path(os.environ.get("HOUQIN_BENCH_OUT") or ROOT / "bench" / "out")
 
 STOCK_HEADERS = ["物品名称", "类别", "单位", "数量", "最低库存", "入库日期", "生产日期", "保质期（天）", "存放位置", "经手人"]
 
@@ -54,6 +56,18 @@ def median_time(action: Callable[[], object], repeat: int = 3) -> float:
         action()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def median_times(actions: list[Callable[[], object]], repeat: int = 3) -> list[float]:
+    """Median time of each action, the actions taking turns so that drift on a shared
+    machine falls on all of them alike."""
+    times: list[list[float]] = [[] for _ in actions]
+    for _ in range(repeat):
+        for action, kept in zip(actions, times, strict=True):
+            started = time.perf_counter()
+            action()
+            kept.append(time.perf_counter() - started)
+    return [statistics.median(kept) for kept in times]
 
 
 def menu_workbook(rows: int = 20_000, path: Path | None = None) -> Path:

@@ -101,11 +101,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
     work = OUT / "status_load"
     shutil.rmtree(work, ignore_errors=True)
     (work / "data").mkdir(parents=True)
-    shutil.copy(stock_workbook(100_000), work / "data" / "库存.xlsx")
+    shutil.copy(stock_workbook(args.rows), work / "data" / "库存.xlsx")
     config = work / "houqin.toml"
     config.write_text('[sources]\npaths = ["data"]\n[sync]\ninterval_minutes = 600\nstate_db = "state.sqlite3"\nbackups = 1\n',
                       encoding="utf-8")

@@ -18,34 +18,34 @@ from pathlib import Path
 from common import OUT, report, stock_workbook
 
 
-def houqin(path: Path) -> None:
+def houqin(path: Path, rows: int) -> None:
     from rules.alerts import Alert
     from sync.xlsx_write import SheetAlerts, write_alerts
 
-    alerts = {row: Alert(f"【错误】“食材{row}”已过期 {row % 30} 天，请立即清理", "error") for row in range(2, 100_002, 20)}
+    alerts = {row: Alert(f"【错误】“食材{row}”已过期 {row % 30} 天，请立即清理", "error") for row in range(2, rows + 2, 20)}
     outcome = write_alerts(path, {"库存": SheetAlerts(1, alerts)}, backups=0)
     assert outcome.status == "written", outcome
 
 
-def openpyxl_round_trip(path: Path) -> None:
+def openpyxl_round_trip(path: Path, rows: int) -> None:
     from openpyxl import load_workbook
 
     load_workbook(path).save(path)
 
 
-def child(mode: str, path: str) -> None:
+def child(mode: str, path: str, rows: str) -> None:
     started = time.perf_counter()
-    (houqin if mode == "houqin" else openpyxl_round_trip)(Path(path))
+    (houqin if mode == "houqin" else openpyxl_round_trip)(Path(path), int(rows))
     elapsed = time.perf_counter() - started
     print(json.dumps({"seconds": elapsed, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 
 
-def measure(mode: str, source: Path, repeat: int) -> tuple[float, float]:
+def measure(mode: str, source: Path, rows: int, repeat: int) -> tuple[float, float]:
     times, peaks = [], []
     for i in range(repeat):
         copy = OUT / f"writeback_{mode}_{i}.xlsx"
         shutil.copy(source, copy)
-        done = subprocess.run([sys.executable, __file__, "--child", mode, str(copy)], capture_output=True, text=True, check=True)
+        done = subprocess.run([sys.executable, __file__, "--child", mode, str(copy), str(rows)], capture_output=True, text=True, check=True)
         result = json.loads(done.stdout.strip().splitlines()[-1])
         times.append(result["seconds"])
         peaks.append(result["peak_mb"])
@@ -63,17 +63,19 @@ def baseline_peak() -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--child", nargs=2)
+    parser.add_argument("--child", nargs=3)
+    parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return 0
-    source = stock_workbook(100_000)
-    ours_time, ours_peak = measure("houqin", source, args.repeat)
-    theirs_time, theirs_peak = measure("openpyxl", source, args.repeat)
+    source = stock_workbook(args.rows)
+    ours_time, ours_peak = measure("houqin", source, args.rows, args.repeat)
+    theirs_time, theirs_peak = measure("openpyxl", source, args.rows, args.repeat)
     lines = [
-        f"100,000-row 库存 workbook ({source.stat().st_size / 1e6:.1f} MB), alerts on 5,000 rows; median of {args.repeat}",
+        f"{args.rows:,}-row 库存 workbook ({source.stat().st_size / 1e6:.1f} MB), alerts on {len(range(2, args.rows + 2, 20)):,} rows; "
+        f"median of {args.repeat}",
         f"houqin write-back      : {ours_time:7.3f} s   peak {ours_peak:7.1f} MB",
         f"openpyxl load + save   : {theirs_time:7.3f} s   peak {theirs_peak:7.1f} MB",
         f"(python + imports alone: peak {baseline_peak():.1f} MB)",

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 import chinese_calendar
@@ -106,6 +107,7 @@ class SchoolCalendar:
         return zh, en
 
 
+@lru_cache(maxsize=1024)  # a term has a few hundred days, each met many times
 def week_start(day: date) -> date:
     """Monday of the calendar week (Monday-Sunday) a day falls in."""
     return day - timedelta(days=day.weekday())

@@ -7,6 +7,7 @@ A source (xlsx file, Google spreadsheet) produces `Table`s; validation types the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, Literal
 
 Severity = Literal["error", "warning"]
@@ -26,6 +27,7 @@ class CellError:
         return self.code
 
 
+@lru_cache(maxsize=1024)  # the same few columns are named for every finding
 def column_letter(index: int) -> str:
     """0-based column index -> spreadsheet letters (0 -> A, 26 -> AA)."""
     letters = ""
@@ -130,6 +132,8 @@ def display_value(value: Any) -> str | None:
     """The value as a staff member would recognise it in a message."""
     if value is None:
         return None
+    if value.__class__ is str:  # the common case, first
+        return value
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat") and not isinstance(value, str):

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 # A trailing unit in brackets, full- or half-width: 数量（千克）, 带量(克/人).
 _TRAILING_UNIT = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]$")
 _SPACES = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)  # a sheet repeats the same few hundred dishes, categories and names
 def fold(text: str) -> str:
     """Full-width to half-width (NFKC), no whitespace at all: how staff's text is compared."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))

@@ -103,13 +103,17 @@ def _identities(typed: TypedTable) -> list[str]:
     for name in keys:
         values = typed.columns[name]
         if typed.spec.field(name).type == "date":
-            texts = [v.isoformat() if v is not None else "" for v in values]
+            # A term's rows share a few hundred dates: format each once.
+            iso = {v: v.isoformat() for v in set(values) if v is not None}
+            texts = [iso.get(v, "") for v in values]
         else:
             texts = list(map(_identity_text, values))
         for index in typed.invalid.get(name, ()):
             texts[index] = _identity_text(typed.raw[name][index])
         columns.append(texts)
     bases = list(map("/".join, zip(*columns, strict=True))) if len(columns) > 1 else columns[0]
+    if len(set(bases)) == len(bases):
+        return bases
     seen: dict[str, int] = {}
     result: list[str] = []
     for base in bases:

@@ -169,8 +169,11 @@ def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
         require_columns(typed, [name_field, date_field], rule)
         for index, (name, day) in enumerate(zip(typed.columns[name_field], typed.columns[date_field], strict=True)):
             day = _as_date(day)
-            if isinstance(name, str) and name.strip() and day is not None and fold(name) not in allowed:
-                entries.append((day, typed.numbers[index], typed, index, fold(name)))
+            if day is None or not isinstance(name, str):
+                continue
+            folded = fold(name)
+            if folded and folded not in allowed:
+                entries.append((day, typed.numbers[index], typed, index, folded))
     for day, _, typed, index, name in sorted(entries, key=lambda e: (e[0], e[1])):
         key = (week_start(day), name)
         if key in seen:

@@ -155,18 +155,26 @@ def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
     item_fields = rule.get("item", [])
     need_date = set(rule.get("require_date_for", []))
     default_window = windows.get("*", 0)
+    default_category = rule.get("default_category", "")
     for typed in ctx.sheet(rule.spec.sheet_id):
         require_columns(typed, [quantity], rule)
         ends, starts, lengths = typed.column(expires), typed.column(start), typed.column(days_field)
         amounts, categories = typed.column(quantity), typed.column(category_field)
         today = ctx.today
-        for index, amount in enumerate(amounts):
+        # The last expiry date that still needs a word, per category (food within 7 days...).
+        limits = {category: today + timedelta(days=days) for category, days in windows.items()}
+        default_limit = today + timedelta(days=default_window)
+        shelf_lives: dict[Any, timedelta] = {}  # a store holds a few dozen distinct shelf lives
+        for index, (amount, end, begun, length, category) in enumerate(zip(amounts, ends, starts, lengths, categories, strict=True)):
             if not amount or amount <= 0:
                 continue
-            end = ends[index]  # typed date columns hold dates or None
-            if end is None and starts[index] is not None and lengths[index] is not None:
-                end = starts[index] + timedelta(days=int(lengths[index]))
-            category = categories[index] or rule.get("default_category", "")
+            # Typed date columns hold dates or None.
+            if end is None and begun is not None and length is not None:
+                shelf_life = shelf_lives.get(length)
+                if shelf_life is None:
+                    shelf_life = shelf_lives[length] = timedelta(days=int(length))
+                end = begun + shelf_life
+            category = category or default_category
             if end is None:
                 if category in need_date:
                     item = item_name(typed, index, item_fields)
@@ -175,9 +183,9 @@ def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                       f"{item}: {category} in stock without an expiry date (or production date + shelf life)",
                                       expires)
                 continue
-            days = (end - today).days
-            if days > windows.get(category, default_window):
+            if end > limits.get(category, default_limit):
                 continue
+            days = (end - today).days
             item = item_name(typed, index, item_fields)
             if days < 0:
                 yield row_finding(typed, index, rule, ERROR, f"{item}已过期 {-days} 天（{end} 到期），请立即清理",
@@ -201,15 +209,15 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
     left, op, right = rule.get("left"), rule.get("op"), rule.get("right")
     right_is_field = isinstance(right, str)
     test = _OPS[op]
+    when = rule.get("when", [])
     for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, [left] + ([right] if right_is_field else []) + condition_fields(rule.get("when", [])), rule)
+        require_columns(typed, [left] + ([right] if right_is_field else []) + condition_fields(when), rule)
         lefts = typed.columns[left]
-        rights = typed.columns[right] if right_is_field else None
-        for index, a in enumerate(lefts):
-            b = rights[index] if rights is not None else right
+        rights = typed.columns[right] if right_is_field else [right] * len(lefts)
+        for index, (a, b) in enumerate(zip(lefts, rights, strict=True)):
             if a is None or b is None or a == "" or b == "":
                 continue
-            if rule.get("when") and not condition_holds(typed, index, rule["when"]):
+            if when and not condition_holds(typed, index, when):
                 continue
             if isinstance(a, str) and isinstance(b, str):
                 a, b = fold(a), fold(b)
@@ -227,10 +235,11 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """When the row's conditions hold, listed columns must be filled (or hold a given value)."""
     requirements: list[dict[str, Any]] = rule.get("require", [])
+    when = rule.get("when", [])
     for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, condition_fields(rule.get("when", [])), rule)
+        require_columns(typed, condition_fields(when), rule)
         for index in range(len(typed)):
-            if not condition_holds(typed, index, rule.get("when", [])):
+            if not condition_holds(typed, index, when):
                 continue
             missing: list[str] = []
             for need in requirements:
