@@ -137,6 +137,8 @@ def display_value(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "isoformat") and not isinstance(value, str):
-        text = value.isoformat()
+        # Times as staff type them: 14:00, not 14:00:00 (seconds only when there are some).
+        whole_minute = getattr(value, "second", 1) == 0 and getattr(value, "microsecond", 1) == 0
+        text = value.isoformat(timespec="minutes") if whole_minute else value.isoformat()
         return text.replace("T", " ")
     return str(value)

@@ -153,12 +153,18 @@ def parse_time(value: Any) -> time | Bad:
     return Bad("不是时间，请写成 08:30 这样的时间", "is not a time; write it like 08:30")
 
 
+def _time_missing(day: date) -> Bad:
+    """A date where a date and time belong: the example uses the staff member's own date."""
+    return Bad(f"只有日期，缺少时间：请在日期后写上时间，如 {day:%Y-%m-%d} 11:30",
+               f"has a date but no time; add the time, like {day:%Y-%m-%d} 11:30")
+
+
 def parse_datetime(value: Any, today: date) -> datetime | Bad:
     """A date with a time of day: 2026-11-25 11:30, or a spreadsheet date-time."""
     if isinstance(value, datetime):
         return value
     if isinstance(value, date):
-        return Bad("只有日期，缺少时间：请写成 2026-11-25 11:30", "has a date but no time; write it like 2026-11-25 11:30")
+        return _time_missing(value)
     refusal = _kind_of(value)
     if refusal:
         return refusal
@@ -171,8 +177,9 @@ def parse_datetime(value: Any, today: date) -> datetime | Bad:
                 return datetime.combine(day, clock)
             if isinstance(day, Bad) and _YMD.match(split[1]):
                 return day
-        if isinstance(parse_date_text(text, today), date):
-            return Bad("只有日期，缺少时间：请写成 2026-11-25 11:30", "has a date but no time; write it like 2026-11-25 11:30")
+        day = parse_date_text(text, today)
+        if isinstance(day, date):
+            return _time_missing(day)
         return Bad("不是日期时间，请写成 2026-11-25 11:30", "is not a date and time; write it like 2026-11-25 11:30")
     return Bad("不是日期时间，请写成 2026-11-25 11:30", "is not a date and time; write it like 2026-11-25 11:30")
 

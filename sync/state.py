@@ -207,7 +207,12 @@ def run_history(connection: sqlite3.Connection, limit: int = 20) -> list[dict[st
 
 def source_results(connection: sqlite3.Connection, run_id: int) -> list[dict[str, Any]]:
     results = []
-    for row in connection.execute("SELECT * FROM source_results WHERE run_id = ? ORDER BY source", (run_id,)):
+    # last_read: when the source was last read whole (a source unreadable now may have been fine
+    # an hour ago, and staff want to know how old its alerts are).
+    for row in connection.execute(
+            "SELECT s.*, (SELECT MAX(r.finished) FROM source_results AS o JOIN runs AS r ON r.id = o.run_id "
+            "             WHERE o.source = s.source AND o.read_ok = 1) AS last_read "
+            "FROM source_results AS s WHERE s.run_id = ? ORDER BY s.source", (run_id,)):
         item = dict(row)
         item["sheet_ids"] = json.loads(item["sheet_ids"] or "{}")
         results.append(item)

@@ -86,3 +86,11 @@ def test_month_and_day_take_the_context_year_and_say_so(month, day):
     if isinstance(result, Bad):
         return
     assert isinstance(result, parse.GuessedYearDate) and result.year == 2026
+
+
+@given(st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_date_without_its_time_is_refused_with_an_example_on_that_date(day):
+    for typed in (day, f"{day:%Y-%m-%d}", f"{day.year}年{day.month}月{day.day}日"):
+        result = parse.parse_datetime(typed, TODAY)
+        assert isinstance(result, Bad)
+        assert f"如 {day:%Y-%m-%d} 11:30" in result.zh

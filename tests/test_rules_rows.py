@@ -193,6 +193,8 @@ def test_visitors(pack):
     assert [f.row for f in of(findings, "visitor_approved")] == [2]
     assert [f.row for f in of(findings, "visitor_left")] == [3]  # today's visitor may still be here
     assert [f.row for f in of(findings, "visitor_times")] == [5]
+    # Times read as staff typed them, without seconds they never wrote.
+    assert "离园时间 14:00 早于进园时间 15:00" in of(findings, "visitor_times")[0].message
     assert all("350582198803150011" not in f.message for f in findings)
 
 

@@ -88,6 +88,17 @@ def test_api_filters_and_masks(app):
     assert status["last_run"]["errors"] == 2 and "backup" not in status["sources"][0]
 
 
+def test_times_read_like_a_clock_and_an_unreadable_source_says_when_it_was_last_read(app):
+    later = NOW + timedelta(hours=2)
+    state.record_run(app.config["HOUQIN_DB"], RunResult(
+        started=later - timedelta(seconds=2), finished=later, today=later.date(), findings=[],
+        sources=[SourceResult(source="园.xlsx", kind="xlsx", read_ok=False, error="文件已损坏，无法读取")], summary={}))
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert f"上次同步：<time datetime=\"{later.isoformat(timespec='seconds')}\">{later:%Y-%m-%d %H:%M}</time>" in page
+    sources = page[page.index('id="sources"'):page.index('id="sheets"')]
+    assert f">{NOW:%Y-%m-%d %H:%M}</time>" in sources and "文件已损坏，无法读取" in sources
+
+
 def test_healthz(app, tmp_path):
     client = app.test_client()
     assert client.get("/healthz").status_code == 200

@@ -11,6 +11,8 @@ TEXTS = {
     "sync_busy": ("正在同步中，完成后会再同步一次", "A sync is running; another will follow"),
     "sync_unavailable": ("此页面没有连接同步服务", "No sync service is attached to this page"),
     "last_sync": ("上次同步", "Last sync"),
+    "last_read": ("上次读取成功", "Last read"),
+    "never_read": ("从未读取成功", "Never read"),
     "never": ("还没有同步过", "No sync yet"),
     "overview": ("概况", "Overview"),
     "source": ("表格文件", "Source"),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from markupsafe import Markup
@@ -37,6 +37,15 @@ def filename_filter(value):
     """A workbook as staff know it (its file name); Google sources keep their name."""
     text = str(value or "")
     return text.replace("\\", "/").rsplit("/", 1)[-1] if "/" in text or "\\" in text else text
+
+
+@bp.app_template_filter("clock")
+def clock_filter(value):
+    """A stored time stamp as staff read a clock: 2026-11-25 14:24 (the service's time zone)."""
+    try:
+        return datetime.fromisoformat(str(value)).strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return value or ""
 
 
 @bp.route("/")
