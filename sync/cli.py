@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from datetime import date
 from pathlib import Path
@@ -24,9 +25,40 @@ class UsageError(Exception):
     """Bad arguments, reported like every other failure: one message, exit 2."""
 
 
+# argparse speaks English; the IT helper reading these may not. Its messages, in Chinese.
+_ARGPARSE_ZH = [
+    (re.compile(r"^argument (\S+?): (.*)$"), lambda m: f"参数 {m[1]}：{_zh(m[2])}"),
+    (re.compile(r"^invalid choice: (.+) \(choose from (.+)\)$"), lambda m: f"{m[1]} 不是可选的值（可选：{m[2]}）"),
+    (re.compile(r"^invalid int value: (.+)$"), lambda m: f"{m[1]} 不是整数"),
+    (re.compile(r"^expected one argument$"), lambda m: "后面应写一个值"),
+    (re.compile(r"^unrecognized arguments: (.+)$"), lambda m: f"不认识的参数：{m[1]}"),
+    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve 或 init"),
+    (re.compile(r"^the following arguments are required: (.+)$"), lambda m: f"缺少参数：{m[1]}"),
+]
+
+
+def _zh(message: str) -> str:
+    for pattern, say in _ARGPARSE_ZH:
+        found = pattern.match(message)
+        if found:
+            return say(found)
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):
+        # argparse passes prefix="" when it builds a command's name from its parent's usage.
+        super().add_usage(usage, actions, groups, prefix="用法：" if prefix is None else prefix)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, formatter_class=_Formatter, add_help=False, **kwargs)
+        self._positionals.title, self._optionals.title = "参数", "选项"
+        self.add_argument("-h", "--help", action="help", help="显示这段说明")
+
     def error(self, message: str):  # argparse would exit itself; we want one message and exit 2
-        raise UsageError(f"{self.prog}：{message}（用 {self.prog} --help 查看用法）")
+        raise UsageError(f"{self.prog}：{_zh(message)}（用 {self.prog} --help 查看用法）")
 
 
 def _today(text: str) -> date:
@@ -38,7 +70,7 @@ def _today(text: str) -> date:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m sync", description="Houqin 后勤：检查幼儿园后勤表格，并把提醒写回表格。")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    commands = parser.add_subparsers(title="命令", dest="command", required=True, parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="生成示例工作簿（含各种问题）")
     demo.add_argument("--dir", default="demo_data", help="写到哪个文件夹（默认 demo_data）")
@@ -52,13 +84,13 @@ def build_parser() -> argparse.ArgumentParser:
     check = commands.add_parser("check", help="检查表格，只读不写")
     sources(check)
     check.add_argument("--today", type=_today, help="按哪一天检查（默认今天）")
-    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
     check.add_argument("--lang", choices=["zh", "en"], default=None, help="提示语言（默认中文）")
 
     run = commands.add_parser("run", help="检查一次并把提醒写回表格")
     sources(run)
-    run.add_argument("--today", type=_today)
-    run.add_argument("--lang", choices=["zh", "en"], default=None)
+    run.add_argument("--today", type=_today, help="按哪一天检查（默认今天）")
+    run.add_argument("--lang", choices=["zh", "en"], default=None, help="写回表格的提醒用哪种语言（默认中文）")
 
     serve = commands.add_parser("serve", help="定时同步并提供状态页")
     sources(serve)

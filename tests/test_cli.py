@@ -73,6 +73,13 @@ def test_config_that_is_not_toml(tmp_path):
 def test_bad_arguments():
     assert_one_clear_failure(sync("check", "--today", "yesterday", "x.xlsx"), "2026-11-25")
     assert_one_clear_failure(sync("check"), "--config")
+    # argparse's own complaints come out in Chinese too.
+    assert_one_clear_failure(sync("check", "--lang", "fr", "x.xlsx"), "--lang", "'fr' 不是可选的值", "'zh', 'en'")
+    assert_one_clear_failure(sync("serve", "--port", "八千"), "--port", "不是整数")
+    assert_one_clear_failure(sync("check", "x.xlsx", "--colour"), "不认识的参数：--colour")
+    assert_one_clear_failure(sync("init"), "缺少参数：--out")
+    assert_one_clear_failure(sync(), "demo、check、run、serve 或 init")
+    assert "用法：python -m sync check" in sync("check", "--help").stdout
 
 
 def test_clean_workbook_exits_zero_and_errors_exit_one(tmp_path):
