@@ -7,6 +7,7 @@ may come from environment variables instead of the file, so the file can be shar
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -102,7 +103,11 @@ def load(path: str | Path) -> Config:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"无法读取配置文件 {file}：{exc}") from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"配置文件 {file} 格式有误：{exc}") from None
+        # tomllib says "... (at line 3, column 5)": lead with the place, as for the pack file.
+        place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+        detail = str(exc)[:place.start()].strip() if place else str(exc)
+        where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
+        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
     reader = _Reader(file, data)
     config = reader.build()
     _apply_env(config)

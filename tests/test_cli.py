@@ -67,7 +67,7 @@ def test_bad_config_names_the_setting(tmp_path):
 def test_config_that_is_not_toml(tmp_path):
     config = tmp_path / "houqin.toml"
     config.write_text("[sources\npaths = 1", encoding="utf-8")
-    assert_one_clear_failure(sync("check", "--config", str(config)), str(config))
+    assert_one_clear_failure(sync("check", "--config", str(config)), str(config), "第 1 行第 9 列", "TOML 格式错误")
 
 
 def test_bad_arguments():
