@@ -45,6 +45,24 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+class _ZoneFormatter(logging.Formatter):
+    """Log lines stamped in the deployment's time zone, as the status page shows times (the
+    office PC or server may well run on UTC)."""
+
+    def __init__(self, zone) -> None:
+        super().__init__("%(asctime)s %(message)s")
+        self.zone = zone
+
+    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
+        return datetime.fromtimestamp(record.created, self.zone).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def setup_logging(config: Config) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_ZoneFormatter(config.zone))
+    logging.basicConfig(level=logging.INFO, handlers=[handler])
+
+
 def _cycle_process(config: Config, stop) -> None:
     """One cycle in a child process, so the page's threads never wait on the cycle's work.
 
@@ -54,7 +72,7 @@ def _cycle_process(config: Config, stop) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(10)  # the page's requests come first; a cycle may take a little longer
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    setup_logging(config)
     started = datetime.now(config.zone)
     try:
         result = run_cycle(config, stop=stop)
@@ -133,7 +151,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
             f"（配置 [web] password 或环境变量 HOUQIN_WEB_PASSWORD）。\n"
             f"Refusing to listen on {host} without a password: set [web] password or HOUQIN_WEB_PASSWORD."
         )
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    setup_logging(config)
     state.ensure(Path(config.state_db))
     runner = SyncRunner(config)
     app = create_app(config, trigger_sync=runner.request)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import sys
@@ -9,6 +10,7 @@ import threading
 import time
 import zipfile
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
 import python_calamine
@@ -40,7 +42,8 @@ def test_refuses_to_listen_beyond_this_computer_without_a_password(demo, tmp_pat
 def test_serves_syncs_and_stops_cleanly_on_sigterm(demo, tmp_path):
     folder = tmp_path / "data"
     shutil.copytree(demo, folder)
-    served = Served(str(folder), env={"HOUQIN_WEB_PASSWORD": ""})
+    # The computer's clock runs on UTC; the kindergarten's day, the page and the log on its own zone.
+    served = Served(str(folder), env={"HOUQIN_WEB_PASSWORD": "", "TZ": "UTC"})
     try:
         data = served.wait_for_runs(1)
         assert data["last_run"]["status"] == "ok" and len(data["sources"]) == 4
@@ -49,6 +52,9 @@ def test_serves_syncs_and_stops_cleanly_on_sigterm(demo, tmp_path):
         code = served.stop()
     assert code == 0, served.output()
     assert "Houqin 已停止" in served.output()
+    stamp = re.search(r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d) 同步完成", served.output(), re.MULTILINE)
+    logged = datetime.strptime(stamp[1], "%Y-%m-%d %H:%M:%S").replace(tzinfo=ZoneInfo("Asia/Shanghai"))
+    assert abs((datetime.now(ZoneInfo("Asia/Shanghai")) - logged).total_seconds()) < 300, stamp[1]
 
 
 def test_stopping_during_a_write_leaves_every_workbook_whole(demo, tmp_path):
