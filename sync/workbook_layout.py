@@ -81,7 +81,7 @@ def guide_sheet(workbook: Workbook, pack: Pack) -> Worksheet:
     sheet["A1"] = pack.title or "后勤表格"
     sheet["A1"].font = TITLE_FONT
     sheet["A2"] = ("每张工作表记一类工作。请在表头下面逐行填写；列的顺序可以调整，可以加自己的列。"
-                   "“系统提醒”一列由系统自动填写，红色表示要马上处理，黄色表示快到期了。日期请写成 2026-11-25 这样。")
+                   "“系统提醒”一列由系统自动填写（请不要在这一列写字，下次同步时会被替换），红色表示要马上处理，黄色表示快到期了。日期请写成 2026-11-25 这样。")
     sheet["A2"].alignment = Alignment(wrap_text=True)
     sheet.column_dimensions["A"].width = 16
     sheet.column_dimensions["B"].width = 90

@@ -117,5 +117,6 @@ def test_init_writes_every_sheet_ready_for_staff(tmp_path, pack):
         assert len(sheet.data_validations.dataValidation) == len(enum_columns) + sum(f.type == "boolean" for f in spec.fields)
     guide = "\n".join(str(c.value) for row in book["说明"].iter_rows() for c in row if c.value)
     assert all(spec.name in guide for spec in pack.sheets)
+    assert "请不要在这一列写字" in guide  # the alert column is Houqin's: staff are told before they type there
     # python-calamine (the reader staff files go through) reads it too.
     assert python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names[0] == "说明"
