@@ -99,6 +99,20 @@ def test_times_read_like_a_clock_and_an_unreadable_source_says_when_it_was_last_
     assert f">{NOW:%Y-%m-%d %H:%M}</time>" in sources and "文件已损坏，无法读取" in sources
 
 
+def test_a_google_sheets_cell_opens_in_google_and_a_workbook_cell_does_not(app):
+    url = "https://docs.google.com/spreadsheets/d/KEY/edit"
+    google = Finding(source="本园后勤表格", sheet="安全检查", row=4, column="上次检查日期", cell="G4", rule="r",
+                     kind="validation", severity="error", message="上次检查日期（G4）不是日期", message_en="EN", value="x",
+                     key="g1", sheet_id="inspections")
+    state.record_run(app.config["HOUQIN_DB"], RunResult(
+        started=NOW, finished=NOW, today=NOW.date(), findings=[google, *findings()], summary={},
+        sources=[SourceResult(source="本园后勤表格", kind="gsheets", read_ok=True, url=url, sheet_ids={"安全检查": 123}),
+                 SourceResult(source="园.xlsx", kind="xlsx", read_ok=True)]))
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert f'<a href="{url}#gid=123&amp;range=G4" target="_blank" rel="noopener">G4</a>' in page
+    assert "<td>B4</td>" in page  # the workbook's cell: plain text
+
+
 def test_healthz(app, tmp_path):
     client = app.test_client()
     assert client.get("/healthz").status_code == 200
