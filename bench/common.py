@@ -49,15 +49,6 @@ def stock_workbook(rows: int = 100_000, path: Path | None = None) -> Path:
     return path
 
 
-def median_time(action: Callable[[], object], repeat: int = 3) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        action()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times)
-
-
 def median_times(actions: list[Callable[[], object]], repeat: int = 3) -> list[float]:
     """Median time of each action, the actions taking turns so that drift on a shared
     machine falls on all of them alike."""

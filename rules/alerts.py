@@ -19,6 +19,15 @@ WARNING_TAG = {"zh": "【提醒】", "en": "[Warning] "}
 SEPARATOR = "\n"
 
 
+def highlight_formulas(alert_cell: str) -> tuple[str, str]:
+    """The two conditional-format conditions keyed on a row's alert cell (`$H2`), without
+    the leading '=': (error: the text starts with an error tag, warning: any text at all).
+    The error rule comes first and stops there, so a row is red or amber, never both."""
+    zh, en = ERROR_TAG["zh"], ERROR_TAG["en"].strip()
+    return (f'OR(LEFT({alert_cell},{len(zh)})="{zh}",LEFT({alert_cell},{len(en)})="{en}")',
+            f"LEN({alert_cell})>0")
+
+
 @dataclass(frozen=True)
 class Alert:
     """The text of one row's alert cell and the colour it gives the row."""

@@ -49,11 +49,14 @@ class RuleCannotRun(Exception):
 class Context:
     """Everything a rule may look at. Rules never read the clock or a file."""
 
-    today: date
     calendar: SchoolCalendar
     settings: Settings
     pack: Pack
     tables: dict[str, list[TypedTable]]
+
+    @property
+    def today(self) -> date:
+        return self.settings.today
 
     @property
     def term(self) -> Term:
@@ -79,6 +82,11 @@ class Rule:
 
     def get(self, key: str, default: Any = None) -> Any:
         return self.params.get(key, default)
+
+    @property
+    def when(self) -> list[dict[str, Any]]:
+        """The rule's row conditions (see condition_holds); empty: every row."""
+        return self.params.get("when", [])
 
 
 RuleKind = Callable[[Rule, Context], Iterator[Finding]]
@@ -141,13 +149,9 @@ def condition_fields(conditions: list[dict[str, Any]]) -> list[str]:
 
 def item_name(typed: TypedTable, index: int, fields: list[str]) -> str:
     """The row's item as staff call it (the dish, the extinguisher, the child): “滑梯”."""
-    parts = [typed.raw_text(index, f) for f in fields if typed.has(f)]
-    text = " ".join(p.strip() for p in parts if p and p.strip())
+    # raw_text is None for a missing column or a blank cell.
+    text = " ".join(p.strip() for f in fields if (p := typed.raw_text(index, f)))
     return f"“{text}”" if text else f"第{typed.numbers[index]}行"
-
-
-def days_text(days: int) -> str:
-    return f"{days} 天"
 
 
 def year_note(typed: TypedTable, index: int, fields: list[str]) -> tuple[str, str]:
@@ -165,8 +169,7 @@ def row_finding(typed: TypedTable, index: int, rule: Rule, severity: str, zh: st
                 date_fields: list[str] | None = None) -> Finding:
     note_zh, note_en = year_note(typed, index, date_fields or [])
     value = typed.raw_text(index, column) if column else None
-    made = finding(typed, index, column, rule.id, severity, zh + note_zh, en + note_en, value, kind="rule")
-    return made
+    return finding(typed, index, column, rule.id, severity, zh + note_zh, en + note_en, value, kind="rule")
 
 
 def sheet_finding(ctx: Context, sheet_id: str, rule: Rule, severity: str, zh: str, en: str, key_part: str,
@@ -203,7 +206,7 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
     by_sheet: dict[str, list[TypedTable]] = {}
     for typed in tables:
         by_sheet.setdefault(typed.table.sheet_id, []).append(typed)
-    ctx = Context(today=settings.today, calendar=calendar, settings=settings, pack=pack, tables=by_sheet)
+    ctx = Context(calendar=calendar, settings=settings, pack=pack, tables=by_sheet)
     findings: list[Finding] = []
     for rule in merged_rules(pack, settings):
         if not by_sheet.get(rule.spec.sheet_id):

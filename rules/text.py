@@ -27,3 +27,8 @@ def header_key(text: object) -> str:
         if stripped == key or not stripped:
             return key
         key = stripped.rstrip("*:：")
+
+
+def mask_id(text: str) -> str:
+    """An ID number as it may be shown: first 3 and last 2 characters (350*************11)."""
+    return text[:3] + "*" * (len(text) - 5) + text[-2:] if len(text) > 5 else "*" * len(text)

@@ -17,6 +17,7 @@ from rules import parse
 from rules.model import ERROR, Finding, Table, cell_ref, display_value
 from rules.parse import Bad
 from rules.schema import FieldSpec, SheetSpec
+from rules.text import mask_id
 
 TYPE_NAMES = {
     "string": ("文字", "text"),
@@ -143,8 +144,7 @@ def finding(
 def _mask(spec: FieldSpec, value: Any) -> Any:
     if not spec.personal or value is None:
         return value
-    text = str(value)
-    return text[:3] + "*" * max(len(text) - 5, 1) + text[-2:] if len(text) > 5 else "*" * len(text)
+    return mask_id(str(value))
 
 
 class _ColumnChecker:

@@ -119,6 +119,12 @@ def load_config(args: argparse.Namespace) -> Config:
     return config
 
 
+def totals_line(findings: list[Finding], zh: bool) -> str:
+    errors = sum(1 for f in findings if f.severity == "error")
+    return (f"合计：{errors} 个错误，{len(findings) - errors} 个提醒" if zh
+            else f"Total: {errors} errors, {len(findings) - errors} warnings")
+
+
 def format_text(findings: list[Finding], lang: str, header: str) -> str:
     """Findings grouped by source and sheet, errors first, as staff would read a list."""
     zh = lang != "en"
@@ -137,12 +143,8 @@ def format_text(findings: list[Finding], lang: str, header: str) -> str:
             tag = ("错误" if zh else "ERROR") if item.severity == "error" else ("提醒" if zh else "WARN ")
             where = item.cell or (f"第{item.row}行" if item.row and zh else f"row {item.row}" if item.row else "-")
             lines.append(f"  {tag}  {where:<6} {item.message if zh else item.message_en}")
-    errors = sum(1 for i in findings if i.severity == "error")
     lines.append("")
-    lines.append(
-        f"合计：{errors} 个错误，{len(findings) - errors} 个提醒" if zh
-        else f"Total: {errors} errors, {len(findings) - errors} warnings"
-    )
+    lines.append(totals_line(findings, zh))
     return "\n".join(lines)
 
 
@@ -199,12 +201,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         label = {"written": "已写入提醒", "unchanged": "提醒没有变化，未改动文件", "skipped": "跳过",
                  "aborted": "放弃写入", "failed": "写入失败", "readonly": "只读"}.get(status, status) if zh else status
         print(f"{name}：{label}{('（' + reason + '）') if reason and zh else (' (' + reason + ')') if reason else ''}")
-    errors = sum(1 for f in result.findings if f.severity == "error")
-    print(f"合计：{errors} 个错误，{len(result.findings) - errors} 个提醒" if zh
-          else f"Total: {errors} errors, {len(result.findings) - errors} warnings")
+    print(totals_line(result.findings, zh))
     if any(not s.read_ok for s in result.sources):
         return EXIT_FAILED
-    return EXIT_FINDINGS if errors else EXIT_OK
+    return EXIT_FINDINGS if any(f.severity == "error" for f in result.findings) else EXIT_OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:

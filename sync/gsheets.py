@@ -20,7 +20,7 @@ from gspread.http_client import HTTPClient
 from requests import Response
 from requests.exceptions import RequestException
 
-from rules.alerts import ERROR_TAG, Alert
+from rules.alerts import ERROR_TAG, Alert, highlight_formulas
 from rules.model import CellError, column_letter
 from rules.schema import Pack
 from rules.tables import build_tables
@@ -303,16 +303,15 @@ class GoogleSheetsSource:
 
     @staticmethod
     def _formulas(sheet: SheetState, column: int) -> tuple[str, str]:
-        ref = f"${column_letter(column)}{sheet.header_row + 1}"
-        error = f'=OR(LEFT({ref},{len(ERROR_TAG["zh"])})="{ERROR_TAG["zh"]}",LEFT({ref},{len(ERROR_TAG["en"].strip())})="{ERROR_TAG["en"].strip()}")'
-        return error, f"=LEN({ref})>0"
+        error, warning = highlight_formulas(f"${column_letter(column)}{sheet.header_row + 1}")
+        return f"={error}", f"={warning}"
 
     @staticmethod
     def _ours(rule: dict[str, Any]) -> str | None:
         """'error' or 'warning' when a conditional-format rule is one Houqin added."""
         values = rule.get("booleanRule", {}).get("condition", {}).get("values", [])
         formula = values[0].get("userEnteredValue", "") if values else ""
-        if formula.startswith("=OR(LEFT(") and "【错误】" in formula:
+        if formula.startswith("=OR(LEFT(") and ERROR_TAG["zh"] in formula:
             return "error"
         if formula.startswith("=LEN($") and formula.endswith(")>0"):
             return "warning"

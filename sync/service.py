@@ -102,7 +102,6 @@ class SyncRunner:
         self.stopping = threading.Event()
         self.context = multiprocessing.get_context("spawn")
         self.child_stop = self.context.Event()
-        self.cycles = 0
 
     def request(self) -> bool:
         """Ask for a cycle soon; False when one is already running (it will run again after)."""
@@ -120,7 +119,6 @@ class SyncRunner:
             child = self.context.Process(target=_cycle_process, args=(self.config, self.child_stop), name="houqin-cycle")
             child.start()
             child.join()
-            self.cycles += 1
             if child.exitcode != 0:
                 message = f"同步进程意外退出（代码 {child.exitcode}）"
                 log.error(message)

@@ -154,12 +154,13 @@ def _update_periods(connection: sqlite3.Connection, result: RunResult, unread: s
     connection.executemany(
         "INSERT INTO alert_periods (key, source, sheet, rule, severity, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)", opened)
     resolved = [(now, row["id"]) for key, row in open_keys.items()
-                if key not in current and row["source"] not in unread and not _source_in(row["source"], unread)]
+                if key not in current and not _source_in(row["source"], unread)]
     connection.executemany("UPDATE alert_periods SET resolved_at = ? WHERE id = ?", resolved)
 
 
 def _source_in(source: str, unread: Iterable[str]) -> bool:
-    """A missing-sheet finding names every source read; treat it as theirs."""
+    """Whether an alert's source is one of the unread ones (a missing-sheet finding names
+    every source read, so a name inside it counts too)."""
     return any(name in source for name in unread)
 
 

@@ -21,7 +21,7 @@ from html import unescape
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert
+from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert, highlight_formulas
 from rules.model import column_letter
 from sync.file_safety import (
     FileFingerprint,
@@ -214,15 +214,9 @@ def _cell_xml(prefix: bytes, ref: str, text: str, style: bytes | None) -> bytes:
             + b't xml:space="preserve">' + body + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
 
 
-def _formulas(column: str, first_row: int) -> tuple[str, str]:
-    ref = f"${column}{first_row}"
-    zh, en = ERROR_TAG["zh"], ERROR_TAG["en"].strip()
-    return f'OR(LEFT({ref},{len(zh)})="{zh}",LEFT({ref},{len(en)})="{en}")', f"LEN({ref})>0"
-
-
 def _cf_block(prefix: bytes, last_column: str, first_row: int, alert_column: str, dxf_error: int, dxf_warning: int,
               priority: int) -> bytes:
-    error, warning = (escape(f, {'"': "&quot;"}).encode() for f in _formulas(alert_column, first_row))
+    error, warning = (escape(f, {'"': "&quot;"}).encode() for f in highlight_formulas(f"${alert_column}{first_row}"))
     p = prefix
     return (b"<" + p + b'conditionalFormatting sqref="A' + str(first_row).encode() + b":" + last_column.encode()
             + str(MAX_ROW).encode() + b'"><' + p + b'cfRule type="expression" dxfId="' + str(dxf_error).encode()

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import re
 
+from rules.text import mask_id
+
 # 18-digit resident ID (last may be X), 15-digit old IDs, and passport-like codes.
 _ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|[A-Z]{1,2}\d{7,9})(?![0-9A-Za-z])")
-
-
-def mask_id(text: str) -> str:
-    return text[:3] + "*" * (len(text) - 5) + text[-2:] if len(text) > 5 else "*" * len(text)
 
 
 def mask(value: object) -> str:

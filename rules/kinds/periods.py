@@ -69,7 +69,7 @@ def _members(rule: Rule, ctx: Context, rows: list[tuple[TypedTable, int, date]])
             names.extend(v for v in typed.column(spec["from_field"]) if isinstance(v, str) and v)
     if not names:
         names = [typed.columns[spec["field"]][i] for typed, i, _ in rows if typed.columns[spec["field"]][i]]
-    return dict.fromkeys(dict.fromkeys(n.strip() for n in names), period)
+    return dict.fromkeys((n.strip() for n in names), period)
 
 
 @kind("completeness")

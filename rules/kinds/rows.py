@@ -40,14 +40,14 @@ def _add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def _due_message(item: str, label: str, due: date, today: date) -> tuple[str, str, str]:
-    """(severity, zh, en) for a due date compared with today, or ("", ...) when not yet close."""
+def _due_message(item: str, label: str, label_en: str, due: date, today: date) -> tuple[str, str, str]:
+    """(severity, zh, en) for a due date compared with today: overdue is an error, else a warning."""
     days = (due - today).days
     if days < 0:
-        return ERROR, f"{item}{label}已逾期 {-days} 天（应在 {due} 前完成）", f"{item}: {label} overdue by {-days} days (due {due})"
+        return ERROR, f"{item}{label}已逾期 {-days} 天（应在 {due} 前完成）", f"{item}: {label_en} overdue by {-days} days (due {due})"
     if days == 0:
-        return WARNING, f"{item}{label}今天到期（{due}）", f"{item}: {label} due today ({due})"
-    return WARNING, f"{item}{label}还有 {days} 天到期（{due}）", f"{item}: {label} due in {days} days ({due})"
+        return WARNING, f"{item}{label}今天到期（{due}）", f"{item}: {label_en} due today ({due})"
+    return WARNING, f"{item}{label}还有 {days} 天到期（{due}）", f"{item}: {label_en} due in {days} days ({due})"
 
 
 @kind("due_by_interval")
@@ -57,14 +57,15 @@ def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
     interval = rule.get("interval", {})
     warn_days = rule.get("warn_days", 0)
     label = rule.get("label", "")
+    label_en = rule.get("label_en", label)
     for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, dates[:1] + condition_fields(rule.get("when", [])), rule)
+        require_columns(typed, dates[:1] + condition_fields(rule.when), rule)
         last_columns = [typed.column(name) for name in dates]
         per_row = typed.column(interval["field"]) if interval.get("field") else None
         category = typed.column(interval["category_field"]) if interval.get("category_field") else None
         births = typed.column(interval["birth_field"]) if interval.get("birth_field") else None
         for index in range(len(typed)):
-            if rule.get("when") and not condition_holds(typed, index, rule["when"]):
+            if not condition_holds(typed, index, rule.when):
                 continue
             last = next((_as_date(col[index]) for col in last_columns if _as_date(col[index])), None)
             if last is None:
@@ -85,7 +86,7 @@ def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 due = last + timedelta(days=int(days))
             if (due - ctx.today).days > warn_days:
                 continue
-            severity, zh, en = _due_message(item_name(typed, index, rule.get("item", [])), label, due, ctx.today)
+            severity, zh, en = _due_message(item_name(typed, index, rule.get("item", [])), label, label_en, due, ctx.today)
             yield row_finding(typed, index, rule, severity, zh, en, dates[0], dates)
 
 
@@ -111,15 +112,16 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """
     due_field = rule.get("due", {})["field"]
     label = rule.get("label", "")
+    label_en = rule.get("label_en", label)
     warn_days = rule.get("warn_days", -1)
     for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, [due_field] + condition_fields(rule.get("when", [])), rule)
+        require_columns(typed, [due_field] + condition_fields(rule.when), rule)
         for index in range(len(typed)):
-            if not condition_holds(typed, index, rule.get("when", [])):
+            if not condition_holds(typed, index, rule.when):
                 continue
-            item = item_name(typed, index, rule.get("item", []))
             if due_field in typed.invalid and index in typed.invalid[due_field]:
-                continue
+                continue  # already reported as malformed
+            item = item_name(typed, index, rule.get("item", []))
             due = _deadline(rule, typed, index)
             if due is None:
                 severity = rule.get("missing_severity")
@@ -132,15 +134,13 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 severity = rule.severity(ERROR)
                 zh = rule.get("overdue_message", "{item}{label}已超过期限 {days} 天（期限 {due}）").format(
                     item=item, label=label, days=-days, due=due)
-                en = f"{item}: {rule.get('label_en', label)} {-days} days past the deadline ({due})"
+                en = f"{item}: {label_en} {-days} days past the deadline ({due})"
             elif days <= warn_days:
-                severity = WARNING
-                zh = f"{item}{label}今天到期（{due}）" if days == 0 else f"{item}{label}还有 {days} 天到期（{due}）"
-                en = f"{item}: {rule.get('label_en', label)} due {'today' if days == 0 else f'in {days} days'} ({due})"
+                severity, zh, en = _due_message(item, label, label_en, due, ctx.today)
             elif rule.get("pending_severity"):
                 severity = rule.get("pending_severity")
                 zh = f"{item}{label}尚未完成（期限 {due}，还有 {days} 天）"
-                en = f"{item}: {rule.get('label_en', label)} pending (deadline {due}, {days} days left)"
+                en = f"{item}: {label_en} pending (deadline {due}, {days} days left)"
             else:
                 continue
             yield row_finding(typed, index, rule, severity, zh, en, due_field, [due_field])
@@ -209,7 +209,7 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
     left, op, right = rule.get("left"), rule.get("op"), rule.get("right")
     right_is_field = isinstance(right, str)
     test = _OPS[op]
-    when = rule.get("when", [])
+    when = rule.when
     for typed in ctx.sheet(rule.spec.sheet_id):
         require_columns(typed, [left] + ([right] if right_is_field else []) + condition_fields(when), rule)
         lefts = typed.columns[left]
@@ -235,7 +235,7 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """When the row's conditions hold, listed columns must be filled (or hold a given value)."""
     requirements: list[dict[str, Any]] = rule.get("require", [])
-    when = rule.get("when", [])
+    when = rule.when
     for typed in ctx.sheet(rule.spec.sheet_id):
         require_columns(typed, condition_fields(when), rule)
         for index in range(len(typed)):
