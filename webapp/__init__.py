@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from sync.config import Config
-from webapp import api, auth, db, i18n, views
+from webapp import api, auth, db, i18n, params, views
 from webapp.secrets import secret_key_for
 
 csrf = CSRFProtect()
@@ -32,6 +32,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
     app.json.ensure_ascii = False
     csrf.init_app(app)
     db.init_app(app)
+    params.init_app(app)
     i18n.init_app(app)
     auth.init_app(app)
     app.register_blueprint(views.bp)

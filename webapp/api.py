@@ -9,8 +9,18 @@ from flask import Blueprint, current_app, jsonify, request
 from sync import state
 from webapp.db import get_db
 from webapp.masking import mask
+from webapp.params import refusal
 
 bp = Blueprint("api", __name__)
+MAX_OFFSET = 10_000_000  # far past any kindergarten's findings, far below SQLite's 64-bit limit
+
+
+def _whole(text: str, low: int, high: int) -> int | None:
+    """`text` as a whole number within [low, high], else None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 12:
+        return None
+    value = int(text)
+    return value if low <= value <= high else None
 
 
 def _masked(row: dict) -> dict:
@@ -29,11 +39,10 @@ def status():
 @bp.route("/api/findings")
 def findings():
     filters = {name: request.args.get(name, "") for name in (*state.FILTERS, "q")}
-    try:
-        limit = min(max(int(request.args.get("limit", 200)), 1), 5000)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        return jsonify({"error": "limit and offset must be whole numbers"}), 400
+    limit, offset = _whole(request.args.get("limit", "200"), 1, 5000), _whole(request.args.get("offset", "0"), 0, MAX_OFFSET)
+    if limit is None or offset is None:
+        return refusal(f"limit 应为 1 到 5000 的整数，offset 应为 0 到 {MAX_OFFSET} 的整数",
+                       f"limit must be a whole number from 1 to 5000, offset from 0 to {MAX_OFFSET}")
     rows, total = state.findings(get_db(), filters, limit, offset)
     return jsonify({"total": total, "limit": limit, "offset": offset, "findings": [_masked(r) for r in rows]})
 

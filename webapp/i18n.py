@@ -44,6 +44,8 @@ TEXTS = {
     "logout": ("退出", "Log out"),
     "password": ("密码", "Password"),
     "wrong_password": ("密码不对", "Wrong password"),
+    "too_many_tries": ("密码试错太多次，请 10 分钟后再试", "Too many tries; try again in 10 minutes"),
+    "login_unavailable": ("现在无法登录：状态数据库不能写入，请联系管理电脑的人", "Cannot log in: the state database is not writable"),
     "none": ("没有", "None"),
     "open_cell": ("打开", "Open"),
     "row": ("行", "Row"),
