@@ -6,6 +6,8 @@ may come from environment variables instead of the file, so the file can be shar
 
 from __future__ import annotations
 
+import codecs
+import difflib
 import os
 import re
 import tomllib
@@ -14,6 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sync.sources.xlsx.limits import ReadLimits
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
@@ -53,6 +57,10 @@ class WebSettings:
     port: int = 8000
     password: str | None = None
     secret_key: str | None = None
+    # The page is reached over https (the session cookie is then `Secure`).
+    https: bool = False
+    # A reverse proxy in front: trust its X-Forwarded-For/-Proto (one hop).
+    proxy: bool = False
 
 
 @dataclass
@@ -80,6 +88,10 @@ class Config:
     web: WebSettings = field(default_factory=WebSettings)
     schema_path: Path | None = None
     origin: str = "命令行"
+    # How big a workbook may be before it is refused unread ([limits]).
+    limits: ReadLimits = field(default_factory=ReadLimits)
+    # Things to tell once about the file itself (e.g. saved as GBK rather than UTF-8).
+    notes: list[str] = field(default_factory=list)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -97,21 +109,58 @@ def load(path: str | Path) -> Config:
     """Read a TOML config; raise ConfigError naming the file and setting on any mistake."""
     file = Path(path)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text, notes = _decode(file, file.read_bytes())
     except FileNotFoundError:
         raise ConfigError(f"找不到配置文件：{file}") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except OSError as exc:
         raise ConfigError(f"无法读取配置文件 {file}：{exc}") from None
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        # tomllib says "... (at line 3, column 5)": lead with the place, as for the pack file.
-        place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
-        detail = str(exc)[:place.start()].strip() if place else str(exc)
-        where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
-        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
+        raise ConfigError(_toml_message(file, text, exc)) from None
     reader = _Reader(file, data)
     config = reader.build()
+    config.notes.extend(notes)
     _apply_env(config)
     return config
+
+
+def _decode(file: Path, raw: bytes) -> tuple[str, list[str]]:
+    """The text of a config as Windows editors save it: UTF-8 with or without a BOM, UTF-16
+    (Notepad's "Unicode"), or GBK (older Notepad's "ANSI" on a Chinese Windows), with a note."""
+    if raw.startswith(codecs.BOM_UTF8):
+        return raw[len(codecs.BOM_UTF8):].decode("utf-8", "strict"), []
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return raw.decode("utf-16"), []
+    try:
+        return raw.decode("utf-8"), []
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("gbk")
+    except UnicodeDecodeError:
+        raise ConfigError(f"无法读取配置文件 {file}：既不是 UTF-8 也不是 GBK 编码的文字；请用记事本打开，"
+                          f"“另存为”时编码选 UTF-8") from None
+    return text, [f"配置文件 {file} 是 GBK（ANSI）编码，已照常读取；建议用记事本打开，“另存为”时编码选 UTF-8"]
+
+
+def _toml_message(file: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's complaint, led by the place, with what usually causes it on an office PC."""
+    # tomllib says "... (at line 3, column 5)": lead with the place, as for the pack file.
+    place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
+    detail = str(exc)[:place.start()].strip() if place else str(exc)
+    where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
+    line = text.splitlines()[int(place[1]) - 1] if place and int(place[1]) <= len(text.splitlines()) else ""
+    hint = ""
+    quotes = sorted({ch for ch in line if ch in "“”‘’"})
+    if quotes:
+        hint = f"：这一行用了中文引号 {' '.join(quotes)}，TOML 里要用英文引号 \" 或 '（切换到英文输入法再输入）"
+    elif "\\" in line and ('"' in line):
+        example = re.search(r'"([^"]*\\[^"]*)"', line)
+        path = example[1] if example else "D:\\后勤表格"
+        hint = (f"：双引号里的反斜杠 \\ 有特殊含义；Windows 路径请写成 '{path}'（单引号）"
+                f"或 \"{path.replace(chr(92), '/')}\"（斜杠）")
+    return f"配置文件 {file}{where}：TOML 格式错误（{detail}）{hint}"
 
 
 def _apply_env(config: Config) -> None:
@@ -152,15 +201,27 @@ class _Reader:
         except ValueError:
             raise self.fail(where, f"日期应写成 2026-09-01 的形式，实际是 {value!r}") from None
 
-    def path(self, value: str) -> Path:
+    def known(self, table: dict[str, Any], keys: set[str], where: str) -> None:
+        """Refuse a key this table does not have, with the nearest right one: a misspelt
+        `pasword` must not pass as if no password were set."""
+        for key in table:
+            if key not in keys:
+                near = difflib.get_close_matches(key, sorted(keys), n=1, cutoff=0.6)
+                suggestion = f"，是不是 “{near[0]}”？" if near else f"（可用：{'、'.join(sorted(keys))}）"
+                raise self.fail(f"{where}{key}", f"不认识的设置{suggestion}")
+
+    def path(self, value: str, where: str = "") -> Path:
+        if any(ch in value for ch in "\n\t\r\b\f"):
+            shown = value.encode("unicode_escape").decode("ascii")
+            raise self.fail(where or "路径", f"路径 {shown} 里有反斜杠组成的特殊字符（如 \\n、\\t）；"
+                                            "Windows 路径请用单引号 'D:\\后勤表格' 或斜杠 \"D:/后勤表格\"")
         path = Path(value).expanduser()
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema"}
-        for key in self.data:
-            if key not in known:
-                raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema",
+                 "limits"}
+        self.known(self.data, known, "")
         config = Config(origin=str(self.file))
         config.timezone = self.get(self.data, "timezone", str, "", config.timezone)
         try:
@@ -174,13 +235,19 @@ class _Reader:
             config.schema_path = self.path(self.get(self.data, "schema", str, ""))
 
         sources = self.section("sources")
-        config.paths = [self.path(p) for p in self.get(sources, "paths", list, "sources.", [])]
+        self.known(sources, {"paths"}, "sources.")
+        for value in self.get(sources, "paths", list, "sources.", []):
+            if not isinstance(value, str):
+                raise self.fail("sources.paths", f"每个路径应为文字，实际是 {value!r}")
+            config.paths.append(self.path(value, "sources.paths"))
 
         calendar = self.section("calendar")
+        self.known(calendar, {"terms", "autumn", "spring", "holidays", "workdays", "start_date"}, "calendar.")
         for i, term in enumerate(self.get(calendar, "terms", list, "calendar.", [])):
             where = f"calendar.terms[{i}]"
             if not isinstance(term, dict) or "start" not in term or "end" not in term:
                 raise self.fail(where, "每个学期需要 start 和 end")
+            self.known(term, {"name", "start", "end"}, where + ".")
             start, end = self.date(term["start"], where + ".start"), self.date(term["end"], where + ".end")
             if end < start:
                 raise self.fail(where, "学期结束日期早于开始日期")
@@ -201,6 +268,7 @@ class _Reader:
             config.start_date = self.date(calendar["start_date"], "calendar.start_date")
 
         school = self.section("school")
+        self.known(school, {"classes", "outbreak_mode"}, "school.")
         config.classes = [str(c) for c in self.get(school, "classes", list, "school.", [])]
         config.outbreak_mode = self.get(school, "outbreak_mode", bool, "school.", False)
 
@@ -211,23 +279,26 @@ class _Reader:
             config.rule_settings[rule_id] = dict(settings)
 
         sync = self.section("sync")
+        self.known(sync, {"interval_minutes", "state_db", "backups"}, "sync.")
         config.interval_minutes = self.get(sync, "interval_minutes", (int, float), "sync.", 10)
         if config.interval_minutes <= 0:
             raise self.fail("sync.interval_minutes", "应大于 0")
         if "state_db" in sync:
-            config.state_db = self.path(self.get(sync, "state_db", str, "sync."))
+            config.state_db = self.path(self.get(sync, "state_db", str, "sync."), "sync.state_db")
         else:
             config.state_db = self.base / "var" / "houqin.sqlite3"
         config.backups = self.get(sync, "backups", int, "sync.", 10)
 
         google = self.section("google")
+        self.known(google, {"credentials", "api_base", "spreadsheets"}, "google.")
         creds = self.get(google, "credentials", str, "google.")
-        config.google.credentials = str(self.path(creds)) if creds else None
+        config.google.credentials = str(self.path(creds, "google.credentials")) if creds else None
         config.google.api_base = self.get(google, "api_base", str, "google.")
         for i, sheet in enumerate(self.get(google, "spreadsheets", list, "google.", [])):
             where = f"google.spreadsheets[{i}]"
             if not isinstance(sheet, dict) or not (sheet.get("key") or sheet.get("url")):
                 raise self.fail(where, "每个表格需要 key 或 url")
+            self.known(sheet, {"key", "url", "name", "sheet_names"}, where + ".")
             key = str(sheet.get("key") or _key_from_url(str(sheet["url"])))
             if not key:
                 raise self.fail(where + ".url", f"看不出表格的 key：{sheet.get('url')!r}")
@@ -239,10 +310,22 @@ class _Reader:
             )
 
         web = self.section("web")
+        self.known(web, {"host", "port", "password", "secret_key", "https", "proxy"}, "web.")
         config.web.host = self.get(web, "host", str, "web.", config.web.host)
         config.web.port = self.get(web, "port", int, "web.", config.web.port)
         config.web.password = self.get(web, "password", str, "web.") or None
         config.web.secret_key = self.get(web, "secret_key", str, "web.") or None
+        config.web.https = self.get(web, "https", bool, "web.", False)
+        config.web.proxy = self.get(web, "proxy", bool, "web.", False)
+
+        limits = self.section("limits")
+        self.known(limits, {"max_unzipped_mb", "max_rows", "max_columns"}, "limits.")
+        caps = {key: self.get(limits, key, int, "limits.", getattr(config.limits, key))
+                for key in ("max_unzipped_mb", "max_rows", "max_columns")}
+        for key, value in caps.items():
+            if value <= 0:
+                raise self.fail(f"limits.{key}", "应大于 0")
+        config.limits = ReadLimits(**caps)
 
         if not config.paths and not config.google.spreadsheets:
             raise self.fail("sources", "没有配置任何表格：请在 [sources] paths 或 [google] spreadsheets 中填写")

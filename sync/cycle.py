@@ -31,7 +31,7 @@ def today_for(config: Config) -> date:
 
 
 def make_sources(config: Config) -> list[Source]:
-    sources: list[Source] = [WorkbookSource(path, config.backups) for path in discover(config.paths)]
+    sources: list[Source] = [WorkbookSource(path, config.backups, config.limits) for path in discover(config.paths)]
     if config.google.spreadsheets:
         from sync.sources.gsheets.source import google_sources
 

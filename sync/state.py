@@ -8,12 +8,14 @@ sync (WAL lets readers go on while a run is written). The schema is versioned wi
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from rules.text import mask_ids
 from sync.outcome import RunResult
 
 MIGRATIONS = [
@@ -69,6 +71,10 @@ MIGRATIONS = [
     CREATE INDEX findings_order ON findings(kind, severity, sheet, row, cell);
     CREATE INDEX findings_order_all ON findings(severity, sheet, row, cell);
     """,
+    # Login sessions of the status page (webapp/sessions.py): ended at logout.
+    """
+    CREATE TABLE web_sessions (id TEXT PRIMARY KEY, created TEXT NOT NULL);
+    """,
 ]
 
 FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
@@ -83,6 +89,9 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
         path.parent.mkdir(parents=True, exist_ok=True)
         connection = sqlite3.connect(path, timeout=30, check_same_thread=False)
     connection.row_factory = sqlite3.Row
+    # Search matches the text as the page shows it: a masked ID number is not found by its digits.
+    connection.create_function("masked", 1, lambda text: mask_ids(text) if isinstance(text, str) else text,
+                               deterministic=True)
     connection.execute("PRAGMA foreign_keys = ON")
     if not readonly:
         connection.execute("PRAGMA journal_mode = WAL")
@@ -234,8 +243,10 @@ def findings(connection: sqlite3.Connection, filters: dict[str, str] | None = No
             params.append(value)
     text = (filters or {}).get("q")
     if text:
-        where.append("(message LIKE ? OR message_en LIKE ? OR value LIKE ? OR sheet LIKE ?)")
-        params.extend([f"%{text}%"] * 4)
+        where.append("(masked(message) LIKE ? ESCAPE '\\' OR masked(message_en) LIKE ? ESCAPE '\\' "
+                     "OR masked(value) LIKE ? ESCAPE '\\' OR sheet LIKE ? ESCAPE '\\')")
+        pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+        params.extend([pattern] * 4)
     clause = f"WHERE {' AND '.join(where)}" if where else ""
     total = connection.execute(f"SELECT COUNT(*) FROM findings {clause}", params).fetchone()[0]
     rows = connection.execute(

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 LIFETIME = timedelta(days=30)
@@ -21,7 +21,7 @@ def _digest(session_id: str) -> str:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def _writable(path: Path) -> sqlite3.Connection:

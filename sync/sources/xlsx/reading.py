@@ -2,16 +2,20 @@
 
 Calamine is fast and knows the Chinese built-in date formats, but it reports spreadsheet
 error values as empty cells, so the sheet XML is scanned for `t="e"` cells as well: a #REF!
-must be a finding, not a silently blank cell.
+must be a finding, not a silently blank cell. That scan streams each wanted sheet's XML once,
+before calamine parses it, and checks its cell references against the caps (limits.py).
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
-import threading
+import sys
 import zipfile
+import zlib
 from collections.abc import Callable
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +24,14 @@ from openpyxl.utils.cell import column_index_from_string
 
 from rules.model import CellError
 from sync.sources.base import SourceError
+from sync.sources.xlsx.limits import ReadLimits, check_directory, sheet_slices
 from sync.sources.xlsx.parts import sheet_parts
 
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
 _CELL_VALUE = re.compile(rb"<(?:\w+:)?v>([^<]*)</")
+# An encrypted .xlsx is an OLE file holding this stream (what Excel/WPS save with a password).
+_ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 
 
 def _error_cells(xml: bytes) -> list[tuple[int, int, str]]:
@@ -50,56 +57,106 @@ def _put_errors(grid: list[list[Any]], errors: list[tuple[int, int, str]]) -> No
         cells[column] = CellError(text)
 
 
-class _ErrorScan:
-    """Finds error-valued cells of some sheets in a background thread."""
+def _is_panic(exc: BaseException) -> bool:
+    """Calamine's Rust panics arrive as pyo3's PanicException, which is no `Exception`."""
+    return type(exc).__name__ == "PanicException"
 
-    def __init__(self, data: bytes, titles: list[str]):
-        self._errors: dict[str, list[tuple[int, int, str]]] = {}
-        self._thread = threading.Thread(target=self._run, args=(data, titles), daemon=True)
-        self._thread.start()
 
-    def _run(self, data: bytes, titles: list[str]) -> None:
+def _guarded_error_cells(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: bool,
+                         limits: ReadLimits) -> dict[str, list[tuple[int, int, str]]]:
+    """Check every wanted sheet's cells against the caps before calamine parses it, and
+    collect its error-valued cells in the same pass."""
+    try:
+        parts = sheet_parts(archive)
+    except Exception:  # noqa: BLE001 - a part map calamine may read past: check every sheet part then
+        parts = {}
+    errors: dict[str, list[tuple[int, int, str]]] = {}
+    unmapped = [t for t in titles if t not in parts]
+    try:
+        for title in titles:
+            if title in parts:
+                found = errors.setdefault(title, [])
+                for piece in sheet_slices(archive, parts[title], path, title, limits):
+                    if scan_errors:
+                        found.extend(_error_cells(piece))
+        if unmapped:
+            for member in [n for n in archive.namelist() if "worksheets/" in n and n.endswith(".xml")]:
+                for _piece in sheet_slices(archive, member, path, unmapped[0], limits):
+                    pass
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
+        # e.g. a part longer than the zip directory says (a crafted bomb): damaged, not read
+        raise _unreadable(path, exc) from None
+    return errors
+
+
+@contextmanager
+def _quiet_rust():
+    """Rust prints a panic and its backtrace straight to the process's stderr; the panic is
+    reported as this workbook's finding instead, so that output is set aside while calamine runs."""
+    try:
+        saved = os.dup(2)
+    except OSError:  # no stderr at all (a Windows service): nothing to keep quiet
+        yield
+        return
+    with open(os.devnull, "wb") as sink:
+        sys.stderr.flush()
+        os.dup2(sink.fileno(), 2)
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
-                parts = sheet_parts(archive)
-                for title in titles:
-                    if title in parts:
-                        self._errors[title] = _error_cells(archive.read(parts[title]))
-        except Exception:  # noqa: BLE001 - a part map calamine could read past: error values stay blank
-            self._errors.clear()
-
-    def result(self) -> dict[str, list[tuple[int, int, str]]]:
-        self._thread.join()
-        return self._errors
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
 
 
-def workbook_grids(path: Path, data: bytes, scan_errors: bool,
-                   wanted: Callable[[str], bool]) -> list[tuple[str, list[list[Any]]]]:
-    """(title, grid) of every sheet `wanted` accepts; grid[0] is sheet row 1."""
+def _open_zip(data: bytes, path: Path, limits: ReadLimits) -> zipfile.ZipFile | None:
+    """The package of an .xlsx/.xlsm/.ods, its directory checked; None for other formats."""
+    if not data.startswith(b"PK"):
+        return None
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError):
+        return None  # calamine says it is damaged, in its words
+    check_directory(archive, path, limits)
+    return archive
+
+
+def _unreadable(path: Path, exc: BaseException, data: bytes = b"") -> SourceError:
+    if isinstance(exc, python_calamine.PasswordError) or _ENCRYPTED in data[:1 << 20] or "password" in str(exc).lower():
+        return SourceError(f"工作簿 {path} 有密码，Houqin 打不开；请在 Excel/WPS 中取消打开密码后再放入文件夹",
+                           f"Workbook {path} is password-protected; Houqin cannot open it")
+    return SourceError(f"无法读取工作簿 {path}：文件已损坏，或不是 Excel/WPS 表格（{type(exc).__name__}）",
+                       f"Cannot read workbook {path}: damaged or not a spreadsheet ({exc})")
+
+
+def workbook_grids(path: Path, data: bytes, scan_errors: bool, wanted: Callable[[str], bool],
+                   limits: ReadLimits | None = None) -> list[tuple[str, list[list[Any]]]]:
+    """(title, grid) of every sheet `wanted` accepts; grid[0] is sheet row 1.
+
+    Sizes are checked before anything is parsed (limits.py); a failure of calamine, a Rust
+    panic included, is this workbook's SourceError, never the end of the run."""
+    limits = limits or ReadLimits()
     if not data:
         raise SourceError(f"工作簿 {path} 是空文件（0 字节）", f"Workbook {path} is an empty file")
+    archive = _open_zip(data, path, limits)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except python_calamine.PasswordError:
-        raise SourceError(f"工作簿 {path} 设有打开密码，无法读取；请取消密码后再放入文件夹",
-                          f"Workbook {path} is password-protected") from None
-    except Exception as exc:  # calamine raises several kinds for one cause: a file it cannot parse
-        raise SourceError(f"无法读取工作簿 {path}：文件已损坏，或不是 Excel/WPS 表格（{type(exc).__name__}）",
-                          f"Cannot read workbook {path}: damaged or not a spreadsheet ({exc})") from None
+        with _quiet_rust():
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except BaseException as exc:  # calamine raises several kinds for one cause: a file it cannot parse
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        raise _unreadable(path, exc, data) from None
     titles = [title for title in workbook.sheet_names if wanted(title)]
-    # The error-value scan unzips the sheet XML; zlib lets go of the GIL, so it runs
-    # beside calamine's parse instead of after it.
-    scan = _ErrorScan(data, titles) if scan_errors and titles else None
+    errors = _guarded_error_cells(archive, path, titles, scan_errors, limits) if archive is not None else {}
     grids: list[tuple[str, list[list[Any]]]] = []
     for title in titles:
         try:
-            grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
-        except Exception as exc:  # a damaged part: say which sheet, never a traceback
+            with _quiet_rust():
+                grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+        except BaseException as exc:  # a damaged part: say which sheet, never a traceback
+            if not isinstance(exc, Exception) and not _is_panic(exc):
+                raise
             raise SourceError(f"无法读取工作簿 {path} 的工作表「{title}」：{exc}",
                               f"Cannot read sheet '{title}' of {path}: {exc}") from None
+        _put_errors(grid, errors.get(title, []))
         grids.append((title, grid))
-    if scan is not None:
-        errors = scan.result()
-        for title, grid in grids:
-            _put_errors(grid, errors.get(title, []))
     return grids

@@ -11,6 +11,7 @@ from rules.pack.spec import Pack
 from rules.tables import build_tables, match_sheet
 from sync.sources.base import ReadResult, SourceError, WriteOutcome
 from sync.sources.xlsx.file_safety import FileFingerprint, fingerprint_bytes
+from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.reading import workbook_grids
 from sync.sources.xlsx.writing import SheetAlerts, write_alerts
 
@@ -53,10 +54,11 @@ def discover(paths: Iterable[Path]) -> list[Path]:
 class WorkbookSource:
     """One workbook file on disk (a shared folder is a list of these)."""
 
-    def __init__(self, path: Path, backups: int = 10):
+    def __init__(self, path: Path, backups: int = 10, limits: ReadLimits | None = None):
         self.path = path
         self.name = str(path)
         self.backups = backups
+        self.limits = limits or ReadLimits()
         self.kind = "xlsx" if path.suffix.lower() in WRITABLE_SUFFIXES else "readonly"
         self.state: FileFingerprint | None = None
 
@@ -86,7 +88,7 @@ class WorkbookSource:
         Remembers the file's state as read in `self.state`, for a safe write-back later.
         """
         data, self.state = self._load()
-        return workbook_grids(self.path, data, self.kind == "xlsx", wanted)
+        return workbook_grids(self.path, data, self.kind == "xlsx", wanted, self.limits)
 
     def write(self, read: ReadResult, alerts: dict[str, dict[int, Alert]]) -> WriteOutcome:
         """Hand the alert texts to the zip editor with what the file was when read."""

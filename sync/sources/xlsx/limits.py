@@ -1,0 +1,114 @@
+"""How big a workbook Houqin agrees to parse, checked before python-calamine sees it.
+
+Calamine builds a sheet as one rectangle from its first to its last cell: one stray cell at
+XFD1048576 asks for 17 billion cells and aborts the whole process (an allocation failure in
+Rust cannot be caught), and a few megabytes of zip can inflate to gigabytes. So, before any
+parse: the inflated sizes in the zip directory (calamine and zipfile both refuse a part
+larger than the directory says), then every cell reference of the wanted sheets, streamed
+in slices. What is refused is that workbook's finding; the others are read as usual.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl.utils.cell import get_column_letter
+
+from sync.sources.base import SourceError
+
+SLICE = 16 << 20  # bytes of sheet XML inflated at a time
+_MAX_CARRY = 64 << 20  # a "row" longer than this is not a row a person typed
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """The caps ([limits] in the config); the defaults are far beyond a kindergarten's sheets."""
+
+    max_unzipped_mb: int = 1024  # all parts of one workbook, inflated
+    max_rows: int = 1_048_576  # the last row a cell may be in (Excel's own last row)
+    max_columns: int = 200  # the last column a cell may be in (GR)
+
+
+def check_directory(archive: zipfile.ZipFile, path: Path, limits: ReadLimits) -> None:
+    """Refuse a workbook whose parts would inflate beyond the cap (a zip bomb, or a file that
+    is no kindergarten's record)."""
+    total = sum(info.file_size for info in archive.infolist())
+    if total > limits.max_unzipped_mb << 20:
+        raise SourceError(
+            f"工作簿 {path} 解压后有 {total / 2**20:,.0f} MB，超过 Houqin 的上限 {limits.max_unzipped_mb} MB，没有读取"
+            f"（可能是损坏或恶意的文件）；如确是正常的表格，可在配置 [limits] max_unzipped_mb 中调大",
+            f"Workbook {path} would inflate to {total / 2**20:,.0f} MB, over the {limits.max_unzipped_mb} MB limit; "
+            f"not read (raise [limits] max_unzipped_mb if it is a real record)")
+
+
+class _Extent:
+    """Finds cell references beyond the caps in sheet XML, quickly on ordinary files.
+
+    Ordinary files write ` r="B7"`; only 2-3 letter columns and long row numbers need a
+    closer look, and only references written unusually (another quote, a tab) need the slow
+    pattern."""
+
+    def __init__(self, limits: ReadLimits):
+        self.limits = limits
+        digits = len(str(limits.max_rows))
+        # calamine takes lower-case letters and columns past XFD (AAAAA1) as they come.
+        self.fast = re.compile(rb' r="([A-Za-z]{2,})(\d+)"| r="([A-Za-z]?)(\d{%d,})"' % digits)
+        self.slow = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
+
+    def beyond(self, xml: bytes) -> str | None:
+        """The first reference in `xml` beyond the caps, as A1 text, or None."""
+        unusual = b"r='" in xml or b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or b"r =" in xml
+        for match in (self.slow if unusual else self.fast).finditer(xml):
+            letters, number = [group for group in match.groups() if group is not None]
+            if int(number) > self.limits.max_rows or _column(letters) > self.limits.max_columns:
+                return (letters.decode() or "A") + number.decode()
+        return None
+
+
+def _column(letters: bytes) -> int:
+    """1-based column number of any run of letters (openpyxl's stops at three)."""
+    number = 0
+    for char in letters.upper():
+        number = number * 26 + char - 64
+    return number
+
+
+def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, limits: ReadLimits) -> Iterator[bytes]:
+    """The sheet's XML in slices that end at a row's end, each checked against the caps
+    before it is handed on; a stray far cell is refused naming the sheet and the cell."""
+    extent = _Extent(limits)
+    carry = b""
+    with archive.open(member) as stream:
+        while True:
+            chunk = stream.read(SLICE)
+            buffer = carry + chunk
+            cut = len(buffer)
+            if chunk:
+                end = buffer.rfind(b"row>")  # </row>, </x:row>: a tag's end, never inside a cell
+                if end >= 0:
+                    cut = end + 4
+                elif len(buffer) > _MAX_CARRY:
+                    cut = buffer.rfind(b">") + 1
+                else:
+                    carry = buffer
+                    continue
+            piece, carry = buffer[:cut], buffer[cut:]
+            far = extent.beyond(piece)
+            if far is not None:
+                raise _too_wide(path, title, far, limits)
+            yield piece
+            if not chunk:
+                return
+
+
+def _too_wide(path: Path, title: str, cell: str, limits: ReadLimits) -> SourceError:
+    last = f"{get_column_letter(limits.max_columns)}{limits.max_rows}"
+    return SourceError(
+        f"工作簿 {path} 的工作表「{title}」在 {cell} 有内容，超出 Houqin 读取的范围（最远到 {last}），没有读取；"
+        f"请在表格中按 Ctrl+End 找到这个远处的单元格，删除它所在的行或列后保存",
+        f"Sheet '{title}' of {path} has content at {cell}, beyond the readable range (up to {last}); not read. "
+        f"Press Ctrl+End in the sheet to find it, delete its row or column and save")
