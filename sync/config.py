@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.calendar import Term
 from sync.sources.xlsx.limits import ReadLimits
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
@@ -26,13 +27,6 @@ ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
 
 class ConfigError(Exception):
     """A config mistake, reported as one message naming the file and the setting."""
-
-
-@dataclass
-class Term:
-    name: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -87,6 +81,8 @@ class Config:
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
     schema_path: Path | None = None
+    # The TOML file this came from (None when only paths were given), for messages.
+    file: Path | None = None
     origin: str = "命令行"
     # How big a workbook may be before it is refused unread ([limits]).
     limits: ReadLimits = field(default_factory=ReadLimits)
@@ -121,6 +117,7 @@ def load(path: str | Path) -> Config:
     reader = _Reader(file, data)
     config = reader.build()
     config.notes.extend(notes)
+    config.file = file
     _apply_env(config)
     return config
 
