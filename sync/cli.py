@@ -108,6 +108,8 @@ def load_config(args: argparse.Namespace) -> Config:
         raise UsageError("请只用一种方式指定表格：--config 配置文件，或直接给出工作簿/文件夹路径")
     if args.config:
         config = config_module.load(args.config)
+        for note in config.notes:  # said once, at start (a service's cycles reuse this config)
+            print(note, file=sys.stderr)
     elif args.paths:
         config = config_module.from_paths(args.paths)
     else:
