@@ -22,6 +22,7 @@ from sync.config import Config
 from sync.outcome import RunResult, SourceResult
 from sync.pack_file import pack_for
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
+from sync.sources.failures import as_source_error
 from sync.sources.xlsx.source import WorkbookSource, discover
 
 
@@ -37,8 +38,9 @@ def make_sources(config: Config) -> list[Source]:
 
         try:
             sources.extend(google_sources(config))
-        except SourceError as exc:  # no usable key: each spreadsheet fails, the workbooks go on
-            sources.extend(UnavailableSource(f"Google 表格 {s.key}", exc) for s in config.google.spreadsheets)
+        except Exception as exc:  # noqa: BLE001 - no usable key: each spreadsheet fails, the workbooks go on
+            sources.extend(UnavailableSource(f"Google 表格 {s.key}", as_source_error(f"Google 表格 {s.key}", exc))
+                           for s in config.google.spreadsheets)
     return sources
 
 
@@ -88,7 +90,8 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
     for source in sources if sources is not None else make_sources(config):
         try:
             read = source.read(pack)
-        except SourceError as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever one source does, the others are read
+            exc = as_source_error(source.name, exc)
             result.sources.append(SourceResult(source=source.name, kind=source.kind, read_ok=False,  # type: ignore[arg-type]
                                                error=exc.message, error_en=exc.message_en))
             continue

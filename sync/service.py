@@ -15,6 +15,7 @@ import logging
 import multiprocessing
 import os
 import signal
+import sqlite3
 import sys
 import threading
 import traceback
@@ -24,9 +25,10 @@ from pathlib import Path
 import schedule
 from waitress import create_server
 
-from sync import state
+from sync import state, state_faults
 from sync.config import Config
 from sync.cycle import run_cycle
+from sync.instance import AlreadyServing, ServiceLock
 from sync.pack_file import PackFileError
 
 log = logging.getLogger("houqin")
@@ -63,7 +65,18 @@ def setup_logging(config: Config) -> None:
     logging.basicConfig(level=logging.INFO, handlers=[handler])
 
 
-def _cycle_process(config: Config, stop) -> None:
+def _store(report, path: Path, write) -> None:
+    """Write to the state database; what went wrong goes back to the service, never up."""
+    try:
+        write()
+        report.put("")
+    except (sqlite3.Error, OSError) as exc:
+        problem = state_faults.reason(path, exc)
+        log.error("%s", problem)
+        report.put(problem)
+
+
+def _cycle_process(config: Config, stop, report) -> None:
     """One cycle in a child process, so the page's threads never wait on the cycle's work.
 
     Ctrl-C reaches the whole process group; the child ignores it and stops at the next
@@ -74,9 +87,10 @@ def _cycle_process(config: Config, stop) -> None:
         os.nice(10)  # the page's requests come first; a cycle may take a little longer
     setup_logging(config)
     started = datetime.now(config.zone)
+    db = Path(config.state_db)
     try:
         result = run_cycle(config, stop=stop)
-        state.record_run(Path(config.state_db), result)
+        _store(report, db, lambda: state.record_run(db, result))
         for source in result.sources:
             if not source.read_ok:
                 log.warning("无法读取 %s：%s", source.source, source.error)
@@ -84,12 +98,13 @@ def _cycle_process(config: Config, stop) -> None:
         log.info("同步完成：%d 个表格，写入 %d 个，%d 个错误", len(result.sources), written,
                  sum(1 for f in result.findings if f.severity == "error"))
     except PackFileError as exc:
-        state.record_failed_run(Path(config.state_db), started, datetime.now(config.zone), str(exc))
+        message = str(exc)
+        _store(report, db, lambda: state.record_failed_run(db, started, datetime.now(config.zone), message))
     except Exception as exc:  # the service keeps going; the page shows the failed run
         log.error("同步失败：%s", exc)
         log.debug("%s", traceback.format_exc())
-        state.record_failed_run(Path(config.state_db), started, datetime.now(config.zone),
-                                f"同步失败：{type(exc).__name__}: {exc}")
+        message = f"同步失败：{type(exc).__name__}: {exc}"
+        _store(report, db, lambda: state.record_failed_run(db, started, datetime.now(config.zone), message))
 
 
 class SyncRunner:
@@ -102,6 +117,8 @@ class SyncRunner:
         self.stopping = threading.Event()
         self.context = multiprocessing.get_context("spawn")
         self.child_stop = self.context.Event()
+        # What keeps the state database from being written (read-only, full disk), for /healthz.
+        self.problem: str | None = None
 
     def request(self) -> bool:
         """Ask for a cycle soon; False when one is already running (it will run again after)."""
@@ -116,13 +133,37 @@ class SyncRunner:
     def run_once(self) -> None:
         with self.lock:
             started = datetime.now(self.config.zone)
-            child = self.context.Process(target=_cycle_process, args=(self.config, self.child_stop), name="houqin-cycle")
+            report = self.context.SimpleQueue()
+            child = self.context.Process(target=_cycle_process, args=(self.config, self.child_stop, report),
+                                         name="houqin-cycle")
             child.start()
             child.join()
-            if child.exitcode != 0:
+            if report.empty():  # the child died before it could say anything
                 message = f"同步进程意外退出（代码 {child.exitcode}）"
                 log.error(message)
-                state.record_failed_run(Path(self.config.state_db), started, datetime.now(self.config.zone), message)
+                self.record_failure(started, message)
+            else:
+                self.after_cycle(started, report.get())
+
+    def after_cycle(self, started: datetime, problem: str) -> None:
+        """Mend what can be mended (a corrupt database is moved aside and the cycle run again
+        at once); remember what cannot (read-only, full disk), for /healthz."""
+        if not problem:
+            self.problem = None
+            return
+        note, remaining = state_faults.recover(Path(self.config.state_db))
+        if note:
+            self.record_failure(started, note)
+            self.requested.set()
+            self.problem = None
+        else:
+            self.problem = remaining or problem
+
+    def record_failure(self, started: datetime, message: str) -> None:
+        try:
+            state.record_failed_run(Path(self.config.state_db), started, datetime.now(self.config.zone), message)
+        except (sqlite3.Error, OSError) as exc:
+            self.problem = state_faults.reason(Path(self.config.state_db), exc)
 
     def loop(self) -> None:
         """The timer thread: scheduled cycles plus requested ones, until stopping."""
@@ -130,10 +171,14 @@ class SyncRunner:
         scheduler.every(self.config.interval_minutes).minutes.do(self.requested.set)
         self.requested.set()  # once at start
         while not self.stopping.is_set():
-            scheduler.run_pending()
-            if self.requested.is_set():
-                self.requested.clear()
-                self.run_once()
+            try:
+                scheduler.run_pending()
+                if self.requested.is_set():
+                    self.requested.clear()
+                    self.run_once()
+            except Exception as exc:  # noqa: BLE001 - the timer thread never dies; the next cycle tries again
+                log.error("同步线程出错（下次同步再试）：%s: %s", type(exc).__name__, exc)
+                self.problem = f"同步出错：{type(exc).__name__}: {exc}"
             self.stopping.wait(0.5)
 
 
@@ -150,10 +195,29 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
             f"Refusing to listen on {host} without a password: set [web] password or HOUQIN_WEB_PASSWORD."
         )
     setup_logging(config)
-    state.ensure(Path(config.state_db))
-    runner = SyncRunner(config)
-    app = create_app(config, trigger_sync=runner.request)
-    server = create_server(app, host=host, port=port, threads=8, ident="houqin")
+    shown = f"[{host}]" if ":" in host else host
+    lock = ServiceLock(Path(config.state_db))
+    try:
+        lock.claim(f"http://{shown}:{port}/")
+    except AlreadyServing as exc:
+        raise ServiceError(str(exc)) from None
+    try:
+        runner = SyncRunner(config)
+        note, runner.problem = state_faults.recover(Path(config.state_db))
+        if runner.problem:
+            log.error("%s", runner.problem)
+        if note:
+            runner.record_failure(datetime.now(config.zone), note)
+        app = create_app(config, trigger_sync=runner.request, problem=lambda: runner.problem)
+        try:
+            server = create_server(app, host=host, port=port, threads=8, ident="houqin")
+        except OSError as exc:
+            raise ServiceError(f"无法在 {shown}:{port} 上开放状态页：端口已被占用或不可用（{exc.strerror or exc}）；"
+                               f"可能 Houqin 已经在运行，或别的程序占用了这个端口：请停止它，或用 --port 或 [web] port 换一个端口"
+                               ) from None
+    except BaseException:
+        lock.release()
+        raise
     worker = threading.Thread(target=runner.loop, name="houqin-sync", daemon=True)
 
     def stop(_signum=None, _frame=None) -> None:
@@ -163,7 +227,6 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     worker.start()
-    shown = f"[{host}]" if ":" in host else host
     print(f"Houqin 状态页：http://{shown}:{server.effective_port}/  （按 Ctrl-C 停止）", flush=True)
     try:
         server.run()
@@ -173,4 +236,5 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     finally:
         runner.stop()
         worker.join(timeout=300)
+        lock.release()
     print("Houqin 已停止", flush=True)

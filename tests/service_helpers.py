@@ -24,7 +24,7 @@ def free_port() -> int:
 class Served:
     """A running service on a free port, its output kept for inspection."""
 
-    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None, preexec_fn=None):
         # Its own working folder: a path-mode service keeps its state database in ./var.
         cwd = cwd or Path(tempfile.mkdtemp(prefix="houqin-serve-"))
         self.port = free_port()
@@ -32,7 +32,7 @@ class Served:
         self.handle = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen([sys.executable, "-m", "sync", "serve", *args, "--port", str(self.port)],
                                         cwd=cwd, stdout=self.handle, stderr=subprocess.STDOUT,
-                                        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+                                        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})}, preexec_fn=preexec_fn)
         self.base = f"http://127.0.0.1:{self.port}"
 
     def get(self, path: str) -> tuple[int, str]:

@@ -16,14 +16,17 @@ from webapp.secrets import secret_key_for
 csrf = CSRFProtect()
 
 
-def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, secret_key: str | None = None) -> Flask:
-    """The app for one deployment; `trigger_sync` asks the service for a cycle now."""
+def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, secret_key: str | None = None,
+               problem: Callable[[], str | None] | None = None) -> Flask:
+    """The app for one deployment; `trigger_sync` asks the service for a cycle now, `problem`
+    says what keeps it from saving its results (for /healthz)."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secret_key_for(config),
         HOUQIN_CONFIG=config,
         HOUQIN_DB=Path(config.state_db),
         HOUQIN_TRIGGER=trigger_sync,
+        HOUQIN_PROBLEM=problem or (lambda: None),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

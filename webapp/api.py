@@ -49,7 +49,11 @@ def findings():
 
 @bp.route("/healthz")
 def healthz():
-    """200 while syncs run on time; 503 when the last one failed or is three intervals old."""
+    """200 while syncs run on time; 503 when the last one failed or is three intervals old,
+    or when the results cannot be saved (read-only database, full disk), with the reason."""
+    problem = current_app.config["HOUQIN_PROBLEM"]()
+    if problem:
+        return jsonify({"status": "failing", "reason": problem}), 503
     run = state.latest_run(get_db())
     if run is None:
         return jsonify({"status": "starting"}), 200
