@@ -19,8 +19,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from webapp import sessions
 from webapp.db import get_db
+from webapp.sessions import end_session, session_is_valid, start_session
 
 bp = Blueprint("auth", __name__)
 OPEN_ENDPOINTS = {"auth.login", "static", "api.healthz"}
@@ -52,7 +52,7 @@ def login():
         given = request.form.get("password", "")
         if password() and hmac.compare_digest(given.encode(), password().encode()):
             try:
-                session_id = sessions.start(current_app.config["HOUQIN_DB"])
+                session_id = start_session(current_app.config["HOUQIN_DB"])
             except sqlite3.Error:
                 return render_template("login.html", error="login_unavailable"), 503
             session.clear()
@@ -66,7 +66,7 @@ def login():
 @bp.route("/logout", methods=["POST"])
 def logout():
     with suppress(sqlite3.Error):  # the cookie is cleared all the same; the id expires with its lifetime
-        sessions.end(current_app.config["HOUQIN_DB"], session.get("sid"))
+        end_session(current_app.config["HOUQIN_DB"], session.get("sid"))
     session.clear()
     return redirect(url_for("auth.login"))
 
@@ -101,7 +101,7 @@ def init_app(app: Flask) -> None:
     def require_login():
         if not password() or request.endpoint in OPEN_ENDPOINTS:
             return None
-        if session.get("user") and sessions.is_valid(get_db(), session.get("sid")):
+        if session.get("user") and session_is_valid(get_db(), session.get("sid")):
             return None
         session.pop("user", None)
         if request.path.startswith("/api/"):

@@ -28,7 +28,7 @@ def _writable(path: Path) -> sqlite3.Connection:
     return sqlite3.connect(path, timeout=10)
 
 
-def start(path: Path) -> str:
+def start_session(path: Path) -> str:
     """A new session id, remembered; sessions past their lifetime are forgotten."""
     session_id = secrets.token_urlsafe(32)
     connection = _writable(path)
@@ -42,14 +42,14 @@ def start(path: Path) -> str:
     return session_id
 
 
-def is_valid(connection: sqlite3.Connection, session_id: object) -> bool:
+def session_is_valid(connection: sqlite3.Connection, session_id: object) -> bool:
     if not isinstance(session_id, str) or not session_id:
         return False
     row = connection.execute("SELECT created FROM web_sessions WHERE id = ?", (_digest(session_id),)).fetchone()
     return row is not None and datetime.fromisoformat(row[0]) > _now() - LIFETIME
 
 
-def end(path: Path, session_id: object) -> None:
+def end_session(path: Path, session_id: object) -> None:
     """Forget a session: its cookie no longer opens the page."""
     if not isinstance(session_id, str):
         return
