@@ -25,13 +25,16 @@ from rules.kinds.settings import (
     CHOICE_BY_TEXT,
     COLUMN,
     COLUMNS,
+    ERROR_BY_DEFAULT,
     INT,
+    ITEM,
+    LABELS,
     NUMBER,
     OBJECT,
-    SEVERITY,
     SHEET,
     TEXT,
     TEXTS,
+    WARNING_BY_DEFAULT,
     Setting,
 )
 from rules.model import ERROR, WARNING, Finding
@@ -97,10 +100,8 @@ def _members(rule: Rule, ctx: Context, rows: list[tuple[TypedTable, int, date]])
         "from_field": Setting(TEXT), "list": Setting(TEXTS), "frequency": Setting(CHOICE_BY_TEXT, choices=PERIODS)}),
     min_count=Setting(INT, default=1, minimum=1),
     outbreak=Setting(OBJECT, fields={"daily_min": Setting(INT, minimum=1)}),
-    severity=Setting(SEVERITY, default="error"),
     warn_days=Setting(INT, default=0, minimum=0),
-    label=Setting(TEXT),
-    label_en=Setting(TEXT),
+    **LABELS, **ERROR_BY_DEFAULT,
 )
 def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Every school day / week / month / quarter of the term has its records, per member."""
@@ -191,7 +192,7 @@ def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, 
     field=Setting(COLUMN, required=True),
     date=Setting(COLUMN, required=True),
     allow=Setting(TEXTS),
-    severity=Setting(SEVERITY, default="error"),
+    **ERROR_BY_DEFAULT,
 )
 def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A name appears at most once per calendar week (Monday-Sunday), allow-list exempt."""
@@ -226,8 +227,8 @@ def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
     "next_week_planned",
     date=Setting(COLUMN, required=True),
     from_weekday=Setting(INT, default=3, minimum=0, maximum=6),
-    severity=Setting(SEVERITY, default="warning"),
     label=Setting(TEXT),
+    **WARNING_BY_DEFAULT,
 )
 def next_week_planned(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """From a weekday on (Thursday by default), next week's school days need their plan."""
@@ -301,9 +302,9 @@ def _terms_to_judge(ctx: Context, rows: list[tuple[TypedTable, int, date]]) -> l
     field=Setting(COLUMN, required=True),
     date=Setting(COLUMN, required=True),
     types=Setting(TEXTS, required=True),
-    severity=Setting(SEVERITY, default="error"),
     warn_days=Setting(INT, default=0, minimum=0),
     label=Setting(TEXT),
+    **ERROR_BY_DEFAULT,
 )
 def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Each term has at least one record of every listed type (e.g. drill types)."""
@@ -338,9 +339,7 @@ def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
     date=Setting(COLUMN, required=True),
     days=Setting(INT, minimum=0),
     since=Setting(COLUMN),
-    item=Setting(COLUMNS),
-    label=Setting(TEXT),
-    label_en=Setting(TEXT),
+    **LABELS, **ITEM,
 )
 def term_task(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Each row's date must fall in the current term (安全责任书) or show this term's task done
@@ -386,10 +385,7 @@ def _existed(typed: TypedTable, index: int, rule: Rule, term: Term) -> bool:
     source_sheet=Setting(SHEET, required=True),
     match=Setting(COLUMNS, required=True),
     date=Setting(COLUMN, required=True),
-    severity=Setting(SEVERITY, default="error"),
-    item=Setting(COLUMNS),
-    label=Setting(TEXT),
-    label_en=Setting(TEXT),
+    **LABELS, **ITEM, **ERROR_BY_DEFAULT,
 )
 def exists_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Every row of another sheet (a menu dish served on a past school day) has a matching row here."""

@@ -27,11 +27,14 @@ from rules.kinds.settings import (
     CHOICE,
     COLUMN,
     COLUMN_OR_NUMBER,
-    COLUMNS,
     COLUMNS_OR_COLUMN,
     CONDITIONS,
     DAYS_BY_TEXT,
+    ERROR_BY_DEFAULT,
     INT,
+    ITEM,
+    LABELS,
+    MESSAGES,
     NUMBER,
     OBJECT,
     REQUIREMENTS,
@@ -64,9 +67,7 @@ def _due_message(item: str, label: str, label_en: str, due: date, today: date) -
         "months_under": Setting(INT, minimum=1), "months_otherwise": Setting(INT, minimum=1)}),
     warn_days=Setting(INT, default=0, minimum=0),
     when=Setting(CONDITIONS),
-    item=Setting(COLUMNS),
-    label=Setting(TEXT),
-    label_en=Setting(TEXT),
+    **LABELS, **ITEM,
 )
 def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Next time = last date + interval (from a column, per category, or by age)."""
@@ -125,16 +126,13 @@ def _deadline(rule: Rule, typed: TypedTable, index: int) -> date | None:
         "field": Setting(COLUMN, required=True), "days": Setting(INT), "month_end": Setting(BOOL),
         "year_end": Setting(BOOL)}),
     when=Setting(CONDITIONS),
-    severity=Setting(SEVERITY, default="error"),
     pending_severity=Setting(SEVERITY, default="warning"),
     missing_severity=Setting(SEVERITY),
     missing_message=Setting(TEXT),
     missing_message_en=Setting(TEXT),
     overdue_message=Setting(TEXT),
     warn_days=Setting(INT, default=0, minimum=0),
-    item=Setting(COLUMNS),
-    label=Setting(TEXT),
-    label_en=Setting(TEXT),
+    **LABELS, **ITEM, **ERROR_BY_DEFAULT,
 )
 def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """While a row is pending (its `when` holds), its due date must not pass.
@@ -189,7 +187,7 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
     default_category=Setting(TEXT),
     warn_days=Setting(DAYS_BY_TEXT, default={}),
     require_date_for=Setting(TEXTS),
-    item=Setting(COLUMNS),
+    **ITEM,
 )
 def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Expired with stock left: error; expiring within the category's window: warning."""
@@ -253,10 +251,7 @@ _OPS = {
     op=Setting(CHOICE, required=True, choices=("<=", "<", ">=", ">", "==", "!=")),
     right=Setting(COLUMN_OR_NUMBER, required=True),
     when=Setting(CONDITIONS),
-    severity=Setting(SEVERITY, default="error"),
-    message=Setting(TEXT),
-    message_en=Setting(TEXT),
-    item=Setting(COLUMNS),
+    **MESSAGES, **ITEM, **ERROR_BY_DEFAULT,
 )
 def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """`left op right`, right being another column or a constant; a row that breaks it is reported."""
@@ -289,10 +284,7 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
     "required_if",
     when=Setting(CONDITIONS),
     require=Setting(REQUIREMENTS, required=True),
-    severity=Setting(SEVERITY, default="error"),
-    message=Setting(TEXT),
-    message_en=Setting(TEXT),
-    item=Setting(COLUMNS),
+    **MESSAGES, **ITEM, **ERROR_BY_DEFAULT,
 )
 def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """When the row's conditions hold, listed columns must be filled (or hold a given value)."""
@@ -328,8 +320,7 @@ def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
     start=Setting(COLUMN, required=True),
     end=Setting(COLUMN, required=True),
     min_hours=Setting(NUMBER, required=True, minimum=0),
-    severity=Setting(SEVERITY, default="error"),
-    item=Setting(COLUMNS),
+    **ITEM, **ERROR_BY_DEFAULT,
 )
 def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Time between two date-times of a row must be at least `min_hours`."""
@@ -356,8 +347,7 @@ def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
     plus=Setting(COLUMN, required=True),
     minus=Setting(COLUMN, required=True),
     tolerance=Setting(NUMBER, default=0.01, minimum=0),
-    severity=Setting(SEVERITY, default="error"),
-    item=Setting(COLUMNS),
+    **ITEM, **ERROR_BY_DEFAULT,
 )
 def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A column that must equal `plus - minus` of others, within a tolerance (结余 = 收入 − 支出)."""
@@ -381,7 +371,7 @@ def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
     "forbidden_words",
     field=Setting(COLUMN, required=True),
     words=Setting(TEXTS, required=True),
-    severity=Setting(SEVERITY, default="error"),
+    **ERROR_BY_DEFAULT,
 )
 def forbidden_words(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A text column must not contain any of the listed words."""

@@ -67,6 +67,14 @@ COMMON: dict[str, Setting] = {
 }
 
 
+# Settings many kinds share, spread into their declarations: @kind("x", ..., **ITEM, **LABELS).
+ITEM = {"item": Setting(COLUMNS)}
+LABELS = {"label": Setting(TEXT), "label_en": Setting(TEXT)}
+MESSAGES = {"message": Setting(TEXT), "message_en": Setting(TEXT)}
+ERROR_BY_DEFAULT = {"severity": Setting(SEVERITY, default="error")}
+WARNING_BY_DEFAULT = {"severity": Setting(SEVERITY, default="warning")}
+
+
 class SettingProblem(Exception):
     """A setting that does not fit its declaration: where (setting path) and what is wrong."""
 
