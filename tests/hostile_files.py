@@ -60,7 +60,7 @@ def zip_bomb(path: Path, inflated_bytes: int, lie_about_size: bool = False) -> P
                 continue
             member = zipfile.ZipInfo(SHEET, date_time=info.date_time)
             member.compress_type = zipfile.ZIP_DEFLATED
-            with target.open(member, "w", force_zip64=inflated_bytes > 2**31) as sheet:
+            with target.open(member, "w", force_zip64=inflated_bytes > 1 << 30) as sheet:
                 sheet.write(head_tail[0])
                 written = 0
                 while written < inflated_bytes:
