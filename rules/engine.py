@@ -35,6 +35,8 @@ class Settings:
     extra_holidays: list[date] = field(default_factory=list)
     extra_workdays: list[date] = field(default_factory=list)
     start_date: date | None = None
+    # The shipped food composition table (rules.nutrition.Food rows), read by sync.
+    foods: tuple[Any, ...] = ()
 
 
 class RuleCannotRun(Exception):

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.nutrition.settings import NutritionSettingsError, settings_from
+
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
 ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
@@ -73,6 +75,8 @@ class Config:
     outbreak_mode: bool = False
     # Rule id -> setting -> value, overriding the schema's defaults.
     rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # The [nutrition] table: settings of the menu's nutrition analysis (rules.nutrition.settings).
+    nutrition: dict[str, Any] = field(default_factory=dict)
     interval_minutes: float = 10
     state_db: Path = Path("var/houqin.sqlite3")
     backups: int = 10
@@ -157,7 +161,7 @@ class _Reader:
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema"}
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "nutrition"}
         for key in self.data:
             if key not in known:
                 raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
@@ -209,6 +213,12 @@ class _Reader:
             if not isinstance(settings, dict):
                 raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
             config.rule_settings[rule_id] = dict(settings)
+
+        config.nutrition = dict(self.section("nutrition"))
+        try:
+            settings_from(config.nutrition)
+        except NutritionSettingsError as exc:
+            raise self.fail("nutrition", str(exc)) from None
 
         sync = self.section("sync")
         config.interval_minutes = self.get(sync, "interval_minutes", (int, float), "sync.", 10)

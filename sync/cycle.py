@@ -18,11 +18,12 @@ from rules.model import Finding
 from rules.pack.spec import Pack
 from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
+from sync import nutrition
 from sync.config import Config
+from sync.nutrition_data import shipped_foods
 from sync.outcome import RunResult, SourceResult
-from sync.sources.base import WriteOutcome
 from sync.pack_file import read_pack
-from sync.sources.base import ReadResult, Source, SourceError
+from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
 from sync.sources.xlsx.source import WorkbookSource, discover
 
 
@@ -79,7 +80,7 @@ def settings_for(config: Config, today: date) -> Settings:
         today=today, classes=list(config.classes), outbreak_mode=config.outbreak_mode,
         rule_settings=config.rule_settings, terms=list(config.terms), autumn=config.autumn, spring=config.spring,
         extra_holidays=list(config.extra_holidays), extra_workdays=list(config.extra_workdays),
-        start_date=config.start_date,
+        start_date=config.start_date, foods=shipped_foods(),
     )
 
 
@@ -107,6 +108,8 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
     rule_findings, summary = evaluate(result.tables, pack, settings_for(config, today))
     result.findings.extend(rule_findings)
+    nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
+    result.findings.extend(nutrition_findings)
     result.summary = summarise(result.findings, summary)
     return result
 

@@ -4,8 +4,9 @@
   forbidden_words
 - periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
   term_task, exists_in
+- nutrition: ingredients_listed, known_food
 """
 
-from rules.kinds import periods, rows
+from rules.kinds import nutrition, periods, rows
 
-__all__ = ["periods", "rows"]
+__all__ = ["nutrition", "periods", "rows"]

@@ -213,11 +213,12 @@ def _basis(dris: Dris, mix: Mix, settings: NutritionSettings, period: Period, fr
 
 
 def percent_text(value: float, limit: float | None = None) -> str:
-    """76%, or 79.6% when a whole number would hide which side of the limit the value is on."""
-    whole = f"{value:.0f}%"
-    if limit is not None and (round(value) >= limit) != (value >= limit):
-        return f"{value:.1f}%"
-    return whole
+    """76%, or 79.6% when a whole number would read as the limit itself (or the wrong side of it)."""
+    if limit is not None and round(value) in (round(limit), round(limit) - 1, round(limit) + 1) and round(value) != value:
+        whole = round(value)
+        if whole == round(limit) or (whole >= limit) != (value >= limit):
+            return f"{value:.1f}%"
+    return f"{value:.0f}%"
 
 
 def threshold_findings(analysis: Analysis, settings: NutritionSettings, anchor: tuple[str, str]) -> list[Finding]:

@@ -7,8 +7,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 # A name (no digits, no separators), then grams: 20克, 20g, 20.5 克/人.
 _ITEM = re.compile(r"([^\d、，,;；/+\s:：]+?)\s*[:：]?\s*(\d+(?:\.\d+)?)\s*(?:克|g|G)(?:\s*/\s*人)?")
@@ -25,6 +26,9 @@ class Where:
     row: int
     cell: str | None
     column: str
+    # The typed table and record index, so a finding about the cell can be built (not compared).
+    typed: Any = field(default=None, compare=False, repr=False)
+    index: int = field(default=-1, compare=False)
 
 
 @dataclass(frozen=True)

@@ -47,6 +47,7 @@ FIELD = {
 RULE_KINDS = [
     "due_by_interval", "deadline", "expiry", "comparison", "required_if", "duration", "computed", "forbidden_words",
     "completeness", "no_repeat", "next_week_planned", "ratio_limit", "term_coverage", "term_task", "exists_in",
+    "ingredients_listed", "known_food",
 ]
 
 _CONDITION = {
@@ -109,6 +110,7 @@ SHEET = {
         "aliases": _STRINGS,
         "description": {"type": "string"},
         "keyFields": _STRINGS,
+        "optional": {"type": "boolean"},
         "missingValues": {"type": "array", "items": {"type": "string"}},
         "fields": {"type": "array", "minItems": 1, "items": FIELD},
         "rules": {"type": "array", "items": RULE},

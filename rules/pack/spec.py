@@ -74,6 +74,7 @@ class SheetSpec:
     key_fields: tuple[str, ...] = ()
     missing_values: frozenset[str] = frozenset({""})
     rules: list[RuleSpec] = field(default_factory=list)
+    optional: bool = False  # a sheet a kindergarten may add (食物成分表): not missed when absent
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:
@@ -137,6 +138,7 @@ def load_pack(data: Any) -> Pack:
             description=raw.get("description", ""),
             key_fields=tuple(raw.get("keyFields", ())),
             missing_values=frozenset(raw.get("missingValues", default_missing)),
+            optional=raw.get("optional", False),
         )
         for r_index, rule in enumerate(raw.get("rules", [])):
             params = {k: v for k, v in rule.items() if k not in ("id", "kind")}
