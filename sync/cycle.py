@@ -84,8 +84,10 @@ def settings_for(config: Config, today: date) -> Settings:
     )
 
 
-def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None) -> CheckResult:
-    """Read and judge every source; never writes. Unreadable sources are listed, not raised."""
+def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
+          judge: bool = True) -> CheckResult:
+    """Read and judge every source; never writes. Unreadable sources are listed, not raised.
+    With `judge` False only read and validate (what `nutrition` needs)."""
     result = CheckResult(today=today, findings=[], tables=[])
     for source in sources if sources is not None else make_sources(config):
         try:
@@ -106,6 +108,8 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         present = {t.table.sheet_id for t in result.tables}
         present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
+    if not judge:
+        return result
     rule_findings, summary = evaluate(result.tables, pack, settings_for(config, today))
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)

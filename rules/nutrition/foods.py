@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from functools import lru_cache
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -40,6 +41,7 @@ _BRACKETS = str.maketrans({"（": "(", "）": ")", "[": "(", "]": ")", "【": "(
 _BRACKETED = re.compile(r"\([^()]*\)")
 
 
+@lru_cache(maxsize=4096)  # the same few hundred names and headers, again and again
 def name_key(text: str) -> str:
     """How ingredient names are compared: full/half width, spaces, bracket shapes and case folded."""
     return fold(text).translate(_BRACKETS).lower()
@@ -121,6 +123,7 @@ class FoodTable:
     foods: dict[str, Food] = field(default_factory=dict)
     _index: dict[str, str] = field(default_factory=dict)
     _loose: dict[str, str] = field(default_factory=dict)
+    _nearest: dict[str, list[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, *groups: Iterable[Food]) -> FoodTable:
@@ -175,11 +178,17 @@ class FoodTable:
     def nearest(self, text: str, count: int = 3) -> list[str]:
         """The `count` known food names closest to an unknown one (names and aliases compared)."""
         key = name_key(text)
+        if key in self._nearest:
+            return self._nearest[key]
+        # Only names sharing a character can be near; difflib then ranks those few (fast on every cycle).
+        letters = set(key)
+        candidates = [k for k in self._index if letters & set(k)] or list(self._index)
         found: list[str] = []
-        for close in difflib.get_close_matches(key, list(self._index), n=10 * count, cutoff=0):
+        for close in difflib.get_close_matches(key, candidates, n=10 * count, cutoff=0):
             name = self._index[close]
             if name not in found:
                 found.append(name)
             if len(found) == count:
                 break
+        self._nearest[key] = found
         return found
