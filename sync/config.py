@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.calendar import Term
 from rules.nutrition.settings import NutritionSettingsError, settings_from
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
@@ -24,13 +25,6 @@ ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
 
 class ConfigError(Exception):
     """A config mistake, reported as one message naming the file and the setting."""
-
-
-@dataclass
-class Term:
-    name: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -83,6 +77,8 @@ class Config:
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
     schema_path: Path | None = None
+    # The TOML file this came from (None when only paths were given), for messages.
+    file: Path | None = None
     origin: str = "命令行"
 
     @property
@@ -114,6 +110,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
     reader = _Reader(file, data)
     config = reader.build()
+    config.file = file
     _apply_env(config)
     return config
 

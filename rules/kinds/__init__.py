@@ -1,12 +1,15 @@
-"""The rule kinds, registered by name for `sheets_schema.json` to use.
+"""The rule kinds, registered by name with the settings each accepts.
 
 - rows: due_by_interval, deadline, expiry, comparison, required_if, duration, computed,
   forbidden_words
 - periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
   term_task, exists_in
 - nutrition: ingredients_listed, known_food
+
+Importing this package registers them all in `KINDS`.
 """
 
 from rules.kinds import nutrition, periods, rows
+from rules.kinds.base import KINDS
 
-__all__ = ["nutrition", "periods", "rows"]
+__all__ = ["KINDS", "nutrition", "periods", "rows"]

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from rules.engine import Context, Rule, item_name, kind, row_finding
+from rules.kinds.base import Context, Rule, item_name, kind, row_finding
+from rules.kinds.settings import ERROR_BY_DEFAULT, TEXTS, WARNING_BY_DEFAULT, Setting
 from rules.model import ERROR, WARNING, Finding
 from rules.nutrition.foods import FoodTable
 from rules.nutrition.sheets import (
@@ -19,7 +20,7 @@ from rules.nutrition.sheets import (
 from rules.text import fold
 
 
-@kind("ingredients_listed")
+@kind("ingredients_listed", allow=Setting(TEXTS), **WARNING_BY_DEFAULT)
 def ingredients_listed(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A dish on the menu has ingredient rows (or amounts in its 主要食材 cell), from the first
     day any dish has them: a kindergarten that starts now is not told about last term."""
@@ -43,7 +44,7 @@ def ingredients_listed(rule: Rule, ctx: Context) -> Iterator[Finding]:
                               f"{day} {item}: no ingredients listed, the nutrition analysis cannot count it", "菜品名称")
 
 
-@kind("known_food")
+@kind("known_food", **ERROR_BY_DEFAULT)
 def known_food(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Each ingredient staff wrote (食谱用料's 食材, or amounts in 每周食谱's 主要食材) is in the
     food table (shipped, plus the kindergarten's 食物成分表); else a validation finding on its
