@@ -245,8 +245,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_nutrition(args: argparse.Namespace) -> int:
+    try:
+        return nutrition_cli.run(args, load_config(args))
+    except nutrition_cli.PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
-            "nutrition": nutrition_cli.run}
+            "nutrition": cmd_nutrition}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -12,8 +12,13 @@ from datetime import date
 from pathlib import Path
 
 from rules.nutrition import Period, settings_from
+from sync.config import Config
 
 EXIT_OK, EXIT_FAILED = 0, 2
+
+
+class PeriodError(ValueError):
+    """Arguments that do not make one period (or one output file): one message, exit 2."""
 
 
 def _month(text: str) -> Period:
@@ -41,27 +46,24 @@ def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None]) -> 
 
 
 def period_of(args: argparse.Namespace, today: date) -> Period:
-    from sync.cli import UsageError
-
     if args.month and (args.start or args.end):
-        raise UsageError("请只用一种方式指定时段：--month，或 --from 和 --to")
+        raise PeriodError("请只用一种方式指定时段：--month，或 --from 和 --to")
     if bool(args.start) != bool(args.end):
-        raise UsageError("--from 和 --to 要一起写，例如 --from 2026-09-01 --to 2026-11-30")
+        raise PeriodError("--from 和 --to 要一起写，例如 --from 2026-09-01 --to 2026-11-30")
     if args.start:
         if args.end < args.start:
-            raise UsageError(f"--to {args.end} 早于 --from {args.start}")
+            raise PeriodError(f"--to {args.end} 早于 --from {args.start}")
         return Period(args.start, args.end)
     return args.month or Period.month(today.year, today.month)
 
 
-def run(args: argparse.Namespace) -> int:
-    from sync.cli import UsageError, load_config
+def run(args: argparse.Namespace, config: Config) -> int:
+    """The command, once the config is read (sync/cli.py reads it, as for every command)."""
     from sync.cycle import check, today_for
     from sync.nutrition import analyse_tables
     from sync.nutrition_text import format_text
     from sync.pack_file import read_pack
 
-    config = load_config(args)
     pack = read_pack(config.schema_path)
     today = today_for(config)
     period = period_of(args, today)
@@ -78,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
 
         out = out or Path(f"膳食营养分析_{period.key()}.xlsx")
         if out.suffix.lower() != ".xlsx":
-            raise UsageError(f"xlsx 报表的文件名应以 .xlsx 结尾：{out}")
+            raise PeriodError(f"xlsx 报表的文件名应以 .xlsx 结尾：{out}")
         write_report(analysis, settings, foods, out)
         print(f"膳食营养分析表已写入 {out}")
         return EXIT_OK
