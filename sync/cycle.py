@@ -75,15 +75,6 @@ class CheckResult:
         return [s for s in self.sources if not s.read_ok]
 
 
-def settings_for(config: Config, today: date) -> Settings:
-    return Settings(
-        today=today, classes=list(config.classes), outbreak_mode=config.outbreak_mode,
-        rule_settings=config.rule_settings, terms=list(config.terms), autumn=config.autumn, spring=config.spring,
-        extra_holidays=list(config.extra_holidays), extra_workdays=list(config.extra_workdays),
-        start_date=config.start_date, foods=shipped_foods(),
-    )
-
-
 def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
           judge: bool = True) -> CheckResult:
     """Read and judge every source; never writes. Unreadable sources are listed, not raised.
@@ -110,7 +101,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
     if not judge:
         return result
-    rule_findings, summary = evaluate(result.tables, pack, settings_for(config, today))
+    rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today, foods=shipped_foods()))
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
     result.findings.extend(nutrition_findings)
