@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rules.model import Finding
 from sync import config as config_module
+from sync import nutrition_cli
 from sync.config import Config, ConfigError
 from sync.pack_file import PackFileError, pack_for, read_pack
 
@@ -96,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     sources(serve)
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
+
+    nutrition_cli.add_parser(commands, sources)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
@@ -244,7 +247,15 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
+def cmd_nutrition(args: argparse.Namespace) -> int:
+    try:
+        return nutrition_cli.run(args, load_config(args))
+    except nutrition_cli.PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
+            "nutrition": cmd_nutrition}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.calendar import Term
 from rules.kinds.base import Deployment
+from rules.nutrition.settings import NutritionSettingsError, settings_from
 from sync.sources.xlsx.limits import ReadLimits
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
@@ -65,6 +66,8 @@ class Config(Deployment):
     paths: list[Path] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
+    # The [nutrition] table: settings of the menu's nutrition analysis (rules.nutrition.settings).
+    nutrition: dict[str, Any] = field(default_factory=dict)
     interval_minutes: float = 10
     state_db: Path = Path("var/houqin.sqlite3")
     backups: int = 10
@@ -207,7 +210,7 @@ class _Reader:
 
     def build(self) -> Config:
         known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema",
-                 "limits"}
+                 "nutrition", "limits"}
         self.known(self.data, known, "")
         config = Config(origin=str(self.file))
         config.timezone = self.get(self.data, "timezone", str, "", config.timezone)
@@ -264,6 +267,12 @@ class _Reader:
             if not isinstance(settings, dict):
                 raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
             config.rule_settings[rule_id] = dict(settings)
+
+        config.nutrition = dict(self.section("nutrition"))
+        try:
+            settings_from(config.nutrition)
+        except NutritionSettingsError as exc:
+            raise self.fail("nutrition", str(exc)) from None
 
         sync = self.section("sync")
         self.known(sync, {"interval_minutes", "state_db", "backups"}, "sync.")
