@@ -20,7 +20,6 @@ from openpyxl.utils.cell import get_column_letter
 
 from sync.sources.base import SourceError
 
-SLICE = 16 << 20  # bytes of sheet XML inflated at a time
 _MAX_CARRY = 64 << 20  # a "row" longer than this is not a row a person typed
 
 
@@ -31,6 +30,10 @@ class ReadLimits:
     max_unzipped_mb: int = 1024  # all parts of one workbook, inflated
     max_rows: int = 1_048_576  # the last row a cell may be in (Excel's own last row)
     max_columns: int = 200  # the last column a cell may be in (GR)
+    # Not in the config: how a large sheet is read (slices.py). Sheets with more XML than
+    # `sliced_from` bytes are read `slice_bytes` of XML at a time.
+    sliced_from: int = 48 << 20
+    slice_bytes: int = 16 << 20
 
 
 def check_directory(archive: zipfile.ZipFile, path: Path, limits: ReadLimits) -> None:
@@ -84,7 +87,7 @@ def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, 
     carry = b""
     with archive.open(member) as stream:
         while True:
-            chunk = stream.read(SLICE)
+            chunk = stream.read(limits.slice_bytes)
             buffer = carry + chunk
             cut = len(buffer)
             if chunk:

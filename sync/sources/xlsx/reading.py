@@ -26,6 +26,7 @@ from rules.model import CellError
 from sync.sources.base import SourceError
 from sync.sources.xlsx.limits import ReadLimits, check_directory, sheet_slices
 from sync.sources.xlsx.parts import sheet_parts
+from sync.sources.xlsx.slices import NotSliceable, SlicedSheet
 
 _ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b([^>]*\bt="e"[^>]*)>(.*?)</(?:\w+:)?c>', re.S)
 _CELL_REF = re.compile(rb'\br="([A-Z]{1,3})(\d+)"')
@@ -62,31 +63,52 @@ def _is_panic(exc: BaseException) -> bool:
     return type(exc).__name__ == "PanicException"
 
 
-def _guarded_error_cells(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: bool,
-                         limits: ReadLimits) -> dict[str, list[tuple[int, int, str]]]:
-    """Check every wanted sheet's cells against the caps before calamine parses it, and
-    collect its error-valued cells in the same pass."""
+def _scan(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: bool,
+          limits: ReadLimits) -> tuple[dict[str, list[tuple[int, int, str]]], dict[str, list[list[Any]]]]:
+    """One pass over every wanted sheet's XML before calamine parses it whole: its cells
+    checked against the caps, its error-valued cells collected, and a large sheet read
+    slice by slice (slices.py). Returns (error cells, grids read in slices) by title."""
     try:
         parts = sheet_parts(archive)
     except Exception:  # noqa: BLE001 - a part map calamine may read past: check every sheet part then
         parts = {}
     errors: dict[str, list[tuple[int, int, str]]] = {}
+    grids: dict[str, list[list[Any]]] = {}
     unmapped = [t for t in titles if t not in parts]
     try:
-        for title in titles:
-            if title in parts:
-                found = errors.setdefault(title, [])
-                for piece in sheet_slices(archive, parts[title], path, title, limits):
-                    if scan_errors:
-                        found.extend(_error_cells(piece))
-        if unmapped:
-            for member in [n for n in archive.namelist() if "worksheets/" in n and n.endswith(".xml")]:
-                for _piece in sheet_slices(archive, member, path, unmapped[0], limits):
-                    pass
+        for title in [t for t in titles if t in parts]:
+            found = errors.setdefault(title, [])
+            large = archive.getinfo(parts[title]).file_size > limits.sliced_from
+            sliced = SlicedSheet(archive, parts[title], parts.values()) if large else None
+            for piece in sheet_slices(archive, parts[title], path, title, limits):
+                if scan_errors:
+                    found.extend(_error_cells(piece))
+                if sliced is not None:
+                    sliced = _add_slice(sliced, piece, path, title)
+            if sliced is not None:
+                grids[title] = sliced.grid
+        for member in [n for n in archive.namelist() if "worksheets/" in n and n.endswith(".xml")] if unmapped else []:
+            for _piece in sheet_slices(archive, member, path, unmapped[0], limits):
+                pass
     except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, ValueError) as exc:
         # e.g. a part longer than the zip directory says (a crafted bomb): damaged, not read
         raise _unreadable(path, exc) from None
-    return errors
+    return errors, grids
+
+
+def _add_slice(sliced: SlicedSheet, piece: bytes, path: Path, title: str) -> SlicedSheet | None:
+    """The slice added; None when the sheet cannot be read in slices (calamine reads it whole)."""
+    try:
+        with _quiet_rust():
+            sliced.add(piece, title)
+        return sliced
+    except NotSliceable:
+        return None
+    except BaseException as exc:
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        raise SourceError(f"无法读取工作簿 {path} 的工作表「{title}」：{exc}",
+                          f"Cannot read sheet '{title}' of {path}: {exc}") from None
 
 
 @contextmanager
@@ -146,12 +168,12 @@ def workbook_grids(path: Path, data: bytes, scan_errors: bool, wanted: Callable[
             raise
         raise _unreadable(path, exc, data) from None
     titles = [title for title in workbook.sheet_names if wanted(title)]
-    errors = _guarded_error_cells(archive, path, titles, scan_errors, limits) if archive is not None else {}
+    errors, sliced = _scan(archive, path, titles, scan_errors, limits) if archive is not None else ({}, {})
     grids: list[tuple[str, list[list[Any]]]] = []
     for title in titles:
         try:
             with _quiet_rust():
-                grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+                grid = sliced.pop(title, None) or workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
         except BaseException as exc:  # a damaged part: say which sheet, never a traceback
             if not isinstance(exc, Exception) and not _is_panic(exc):
                 raise
