@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rules.model import Finding
 from sync import config as config_module
-from sync import places, setup_wizard
+from sync import nutrition_cli, places, setup_wizard
 from sync.autostart import AutostartError
 from sync.config import Config, ConfigError
 from sync.pack_file import PackFileError, pack_for, read_pack
@@ -35,7 +35,7 @@ _ARGPARSE_ZH = [
     (re.compile(r"^invalid int value: (.+)$"), lambda m: f"{m[1]} 不是整数"),
     (re.compile(r"^expected one argument$"), lambda m: "后面应写一个值"),
     (re.compile(r"^unrecognized arguments: (.+)$"), lambda m: f"不认识的参数：{m[1]}"),
-    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、setup 或 autostart"),
+    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、nutrition、setup 或 autostart"),
     (re.compile(r"^the following arguments are required: (.+)$"), lambda m: f"缺少参数：{m[1]}"),
 ]
 
@@ -105,6 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
     serve.add_argument("--open", action="store_true", help="启动后在浏览器里打开状态页")
+
+    nutrition_cli.add_parser(commands, sources)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
@@ -281,8 +283,15 @@ def cmd_autostart(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_nutrition(args: argparse.Namespace) -> int:
+    try:
+        return nutrition_cli.run(args, load_config(args))
+    except nutrition_cli.PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
-            "setup": cmd_setup, "autostart": cmd_autostart}
+            "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart}
 
 
 def main(argv: list[str] | None = None) -> int:
