@@ -9,20 +9,18 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
+from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
 from sync import state
 from webapp.db import get_db
 from webapp.i18n import lang
 
 bp = Blueprint("nutrition", __name__)
 
-NUTRIENTS = (  # JSON key, Chinese, English, unit
-    ("energy_kcal", "能量", "Energy", "kcal"), ("protein_g", "蛋白质", "Protein", "g"), ("fat_g", "脂肪", "Fat", "g"),
-    ("carbohydrate_g", "碳水化合物", "Carbohydrate", "g"), ("calcium_mg", "钙", "Calcium", "mg"),
-    ("iron_mg", "铁", "Iron", "mg"), ("zinc_mg", "锌", "Zinc", "mg"), ("phosphorus_mg", "磷", "Phosphorus", "mg"),
-    ("vitamin_a_ug_rae", "维生素A", "Vitamin A", "µg RAE"), ("thiamin_mg", "维生素B1", "Thiamin", "mg"),
-    ("riboflavin_mg", "维生素B2", "Riboflavin", "mg"), ("niacin_mg", "烟酸", "Niacin", "mg"),
-    ("vitamin_c_mg", "维生素C", "Vitamin C", "mg"),
-)
+ENGLISH = {"energy_kcal": "Energy", "protein_g": "Protein", "fat_g": "Fat", "carbohydrate_g": "Carbohydrate",
+           "calcium_mg": "Calcium", "iron_mg": "Iron", "zinc_mg": "Zinc", "phosphorus_mg": "Phosphorus",
+           "vitamin_a_ug_rae": "Vitamin A", "thiamin_mg": "Thiamin", "riboflavin_mg": "Riboflavin", "niacin_mg": "Niacin",
+           "vitamin_c_mg": "Vitamin C"}
+NUTRIENTS = tuple((key, LABELS[key], ENGLISH[key], UNITS[key]) for key in NUTRIENT_KEYS)  # key, Chinese, English, unit
 SHARES = {"protein": ("蛋白质", "Protein"), "fat": ("脂肪", "Fat"), "carbohydrate": ("碳水化合物", "Carbohydrate")}
 WORDS = {
     "title": ("膳食营养分析", "Menu nutrition"),
