@@ -13,13 +13,14 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.calendar import Term
 from rules.kinds.base import Deployment
 from rules.nutrition.settings import NutritionSettingsError, settings_from
+from sync import places
 from sync.sources.xlsx.limits import ReadLimits
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
@@ -66,6 +67,7 @@ class Config(Deployment):
     paths: list[Path] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
+    school_name: str = ""
     # The [nutrition] table: settings of the menu's nutrition analysis (rules.nutrition.settings).
     nutrition: dict[str, Any] = field(default_factory=dict)
     interval_minutes: float = 10
@@ -89,7 +91,8 @@ class Config(Deployment):
 
 def from_paths(paths: list[str]) -> Config:
     """The quick form: workbooks or folders named on the command line, defaults for the rest."""
-    config = Config(paths=[Path(p) for p in paths])
+    # No config file to sit beside: state and log go to the user's data folder, not the current one.
+    config = Config(paths=[Path(p) for p in paths], state_db=places.data_dir() / places.STATE_NAME)
     _apply_env(config)
     return config
 
@@ -103,13 +106,19 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"找不到配置文件：{file}") from None
     except OSError as exc:
         raise ConfigError(f"无法读取配置文件 {file}：{exc}") from None
+    return parse(text, file, notes)
+
+
+def parse(text: str, file: PurePath, notes: list[str] | None = None) -> Config:
+    """A config's text as if read from `file`; relative paths are taken from the file's folder,
+    in that file's own path style (so a Windows config can be checked anywhere)."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(_toml_message(file, text, exc)) from None
     reader = _Reader(file, data)
     config = reader.build()
-    config.notes.extend(notes)
+    config.notes.extend(notes or [])
     config.file = file
     _apply_env(config)
     return config
@@ -134,7 +143,7 @@ def _decode(file: Path, raw: bytes) -> tuple[str, list[str]]:
     return text, [f"配置文件 {file} 是 GBK（ANSI）编码，已照常读取；建议用记事本打开，“另存为”时编码选 UTF-8"]
 
 
-def _toml_message(file: Path, text: str, exc: tomllib.TOMLDecodeError) -> str:
+def _toml_message(file: PurePath, text: str, exc: tomllib.TOMLDecodeError) -> str:
     """tomllib's complaint, led by the place, with what usually causes it on an office PC."""
     # tomllib says "... (at line 3, column 5)": lead with the place, as for the pack file.
     place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
@@ -201,11 +210,13 @@ class _Reader:
                 raise self.fail(f"{where}{key}", f"不认识的设置{suggestion}")
 
     def path(self, value: str, where: str = "") -> Path:
-        if any(ch in value for ch in "\n\t\r\b\f"):
+        if any(ch in value for ch in "\n\t\r\b\f"):  # "C:\new" in double quotes: TOML made \n a line break
             shown = value.encode("unicode_escape").decode("ascii")
             raise self.fail(where or "路径", f"路径 {shown} 里有反斜杠组成的特殊字符（如 \\n、\\t）；"
                                             "Windows 路径请用单引号 'D:\\后勤表格' 或斜杠 \"D:/后勤表格\"")
-        path = Path(value).expanduser()
+        path = type(self.base)(value)
+        if isinstance(path, Path):
+            path = path.expanduser()
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
@@ -260,6 +271,7 @@ class _Reader:
         school = self.section("school")
         self.known(school, {"classes", "outbreak_mode"}, "school.")
         config.classes = [str(c) for c in self.get(school, "classes", list, "school.", [])]
+        config.school_name = self.get(school, "name", str, "school.", "")
         config.outbreak_mode = self.get(school, "outbreak_mode", bool, "school.", False)
 
         rules = self.section("rules")
