@@ -269,7 +269,7 @@ class _Reader:
             config.start_date = self.date(calendar["start_date"], "calendar.start_date")
 
         school = self.section("school")
-        self.known(school, {"classes", "outbreak_mode"}, "school.")
+        self.known(school, {"name", "classes", "outbreak_mode"}, "school.")
         config.classes = [str(c) for c in self.get(school, "classes", list, "school.", [])]
         config.school_name = self.get(school, "name", str, "school.", "")
         config.outbreak_mode = self.get(school, "outbreak_mode", bool, "school.", False)

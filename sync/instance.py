@@ -13,7 +13,11 @@ from filelock import FileLock, Timeout
 
 
 class AlreadyServing(Exception):
-    """Another service uses this state database."""
+    """Another service uses this state database; `address` is its page, when known."""
+
+    def __init__(self, message: str, address: str | None = None):
+        super().__init__(message)
+        self.address = address
 
 
 class ServiceLock:
@@ -28,11 +32,12 @@ class ServiceLock:
         except Timeout:
             try:
                 first = json.loads(self.owner.read_text(encoding="utf-8"))
-                who = f"进程 {first.get('pid')}，地址 {first.get('address')}"
+                who, address = f"进程 {first.get('pid')}，地址 {first.get('address')}", first.get("address")
             except (OSError, ValueError):
-                who = "另一个进程"
-            raise AlreadyServing(f"另一个 Houqin 服务（{who}）正在使用状态数据库 {self.owner.with_suffix('')}；"
-                                 f"同一个数据库只能有一个服务，请先停止它，或另用一个配置文件和 [sync] state_db") from None
+                who, address = "另一个进程", None
+            raise AlreadyServing(f"状态数据库 {self.owner.with_suffix('')} 已被占用：另一个 Houqin 服务（{who}）正在使用它。"
+                                 f"Houqin 已经在运行，请在浏览器打开它的状态页；同一个数据库只能有一个服务，"
+                                 f"要再开一个，请另用一个配置文件和 [sync] state_db", address) from None
         self.owner.write_text(json.dumps({"pid": os.getpid(), "address": address}, ensure_ascii=False), encoding="utf-8")
 
     def release(self) -> None:

@@ -189,6 +189,8 @@ def serve(config: Config, host: str | None = None, port: int | None = None, open
     try:
         lock.claim(f"http://{shown}:{port}/")
     except AlreadyServing as exc:
+        if open_browser and exc.address:  # started again (a double click, the logon task): show the running one
+            webbrowser.open(exc.address.replace("0.0.0.0", "127.0.0.1"))
         raise ServiceError(str(exc)) from None
     runner = SyncRunner(config, log_queue=multiprocessing.get_context("spawn").Queue())
     listener = listen(runner.log_queue, handlers)
