@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rules.nutrition import Analysis, Food, FoodTable, NutritionSettings
-from rules.nutrition.analysis import CORE, SHARE_LABELS
+from rules.nutrition.analysis import CORE, REPORT_SHEET, SHARE_LABELS
 from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
 
 TITLE = Font(bold=True, size=14)
@@ -55,7 +55,7 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     """Write the report to `path` (a new file; the caller chose the name)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "膳食营养分析"
+    sheet.title = REPORT_SHEET
     out = _Writer(sheet)
     period, basis = analysis.period, analysis.basis
     out.line(f"膳食营养分析表（{period.label()}）", font=TITLE)

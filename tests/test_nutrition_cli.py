@@ -191,3 +191,21 @@ def test_a_quarter_and_a_configured_fat_range(demo, tmp_path):
     assert "脂肪 25%–45%" in result["basis"]["standards"]
     assert not [f for f in result["findings"] if f["rule"] == "nutrition.fat_share"]
     assert result["findings"] and all(f["message"].startswith("2026年第4季度") for f in result["findings"])
+
+
+def test_the_report_never_overwrites_a_staff_workbook(demo, tmp_path):
+    staff = tmp_path / "食堂管理.xlsx"
+    staff.write_bytes((demo / "食堂管理.xlsx").read_bytes())
+    before = staff.read_bytes()
+    for fmt in ("xlsx", "json"):
+        done = run("nutrition", str(demo), "--month", "2026-11", "--format", fmt, "--out", str(staff))
+        assert done.returncode == 2 and "不会覆盖" in done.stderr and staff.read_bytes() == before
+    report = tmp_path / "报表.xlsx"
+    for _ in range(2):  # its own report it replaces
+        assert run("nutrition", str(demo), "--month", "2026-11", "--format", "xlsx", "--out", str(report)).returncode == 0
+
+
+def test_a_month_without_ingredients_writes_no_report(demo, tmp_path):
+    report = tmp_path / "空.xlsx"
+    done = run("nutrition", str(demo), "--month", "2026-01", "--format", "xlsx", "--out", str(report))
+    assert done.returncode == 0 and "没有生成报表" in done.stdout and not report.exists()
