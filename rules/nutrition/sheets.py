@@ -31,7 +31,8 @@ def dish_key(day: date, meal: str | None, dish: str) -> tuple[date, str, str]:
 
 @dataclass
 class Inputs:
-    """What the analysis needs from the workbooks, and findings about what could not be used."""
+    """What the analysis needs from the workbooks: ingredient rows, own foods, children, and the
+    (source, sheet) its findings are filed under."""
 
     uses: list[IngredientUse] = field(default_factory=list)
     own_foods: list[Food] = field(default_factory=list)
@@ -138,12 +139,12 @@ def unknown_ingredient_findings(uses: Iterable[IngredientUse], foods: FoodTable,
                                 severity: str = ERROR) -> list[Finding]:
     """One finding per unknown ingredient in a cell, with the three nearest known names."""
     found: list[Finding] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: set[tuple[str, str, int, str]] = set()
     for use in uses:
         where = use.where
         if where is None or where.typed is None or foods.find(use.food) is not None:
             continue
-        mark = (where.sheet, where.row, name_key(use.food))
+        mark = (where.source, where.sheet, where.row, name_key(use.food))
         if mark in seen:
             continue
         seen.add(mark)
