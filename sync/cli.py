@@ -32,7 +32,7 @@ _ARGPARSE_ZH = [
     (re.compile(r"^invalid int value: (.+)$"), lambda m: f"{m[1]} 不是整数"),
     (re.compile(r"^expected one argument$"), lambda m: "后面应写一个值"),
     (re.compile(r"^unrecognized arguments: (.+)$"), lambda m: f"不认识的参数：{m[1]}"),
-    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve 或 init"),
+    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、report 或 init"),
     (re.compile(r"^the following arguments are required: (.+)$"), lambda m: f"缺少参数：{m[1]}"),
 ]
 
@@ -96,6 +96,10 @@ def build_parser() -> argparse.ArgumentParser:
     sources(serve)
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
+
+    from sync.report.command import add_parser as add_report_parser
+
+    add_report_parser(commands, sources, _today)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
@@ -242,7 +246,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.report.command import run
+
+    return run(args, load_config, UsageError)
+
+
+COMMANDS = {"report": cmd_report, "demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
 
 
 def main(argv: list[str] | None = None) -> int:

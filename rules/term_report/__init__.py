@@ -11,7 +11,7 @@ from typing import Any
 
 from rules.calendar import SchoolCalendar, Term
 from rules.engine import Settings, merged_rules
-from rules.schema import Pack
+from rules.pack.spec import Pack
 from rules.term_report import health, kitchen, office, safety
 from rules.term_report.base import Figure, Window
 from rules.validate import TypedTable

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rules.schema import Pack
+from rules.pack.spec import Pack
 from rules.term_report import calendar_for, choose_term, term_report
 from rules.validate import TypedTable
 from sync.config import Config

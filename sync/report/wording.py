@@ -19,7 +19,7 @@ def number(value: Any) -> str:
         return "—"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return f"{value:,.2f}" if isinstance(value, float) else str(value)
+    return f"{value:.2f}" if isinstance(value, float) else str(value)
 
 
 def fraction(figure: dict[str, Any]) -> str:
