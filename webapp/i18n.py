@@ -55,7 +55,50 @@ TEXTS = {
     "aborted": ("这次没写入", "not written this time"),
     "failed": ("写入失败", "failed"),
     "readonly": ("只检查不写回", "checked, not written"),
+    # The to-do and its tabs
+    "tabs": ("页面", "Sections"),
+    "tab_todo": ("今日待办", "To-do"),
+    "tab_overview": ("概况", "Overview"),
+    "tab_history": ("记录", "History"),
+    "tab_list": ("全部问题", "All findings"),
+    "tab_report": ("学期报告", "Term report"),
+    "headline": ("今天需要处理 %d 项，其中逾期 %d 项", "%d things to deal with today, %d of them overdue"),
+    "headline_detail": ("（提醒 %d 项，填写错误 %d 项）", "(%d alerts, %d validation errors)"),
+    "todo": ("按负责人", "By person"),
+    "unassigned": ("未指定", "Unassigned"),
+    "n_items": ("%d 项", "%d items"),
+    "n_overdue": ("逾期 %d 项", "%d overdue"),
+    "overdue": ("已逾期或违规", "Overdue or not allowed"),
+    "due_today": ("今天到期", "Due today"),
+    "due_on": ("%s 到期", "Due %s"),
+    "other": ("其他提醒", "Other reminders"),
+    "since": ("自 %s 起", "since %s"),
+    "row_n": ("第%s行", "row %s"),
+    "show_all": ("查看全部 %d 项", "Show all %d"),
+    "next_page": ("下一页", "Next page"),
+    "nothing_to_do": ("今天没有需要处理的事项", "Nothing to deal with today"),
+    "syncing": ("正在同步，已用", "Syncing, elapsed"),
+    "seconds": ("秒；完成后页面会自动刷新", "s; the page refreshes itself when done"),
+    # The term report
+    "report_title": ("学期报告", "Term report"),
+    "report_none": ("还没有学期数据：下一次同步完成后再看", "No term figures yet: look again after the next sync"),
+    "report_counted": ("统计区间", "Counted"),
+    "figure": ("项目", "Figure"),
+    "result": ("结果", "Result"),
+    "rows_counted": ("计入的行", "Rows counted"),
+    "missing": ("未达标的", "Not met"),
+    "download": ("下载", "Download"),
+    "draft_docx": ("工作总结草稿（Word）", "Summary draft (Word)"),
+    "figures_xlsx": ("学期数据（Excel）", "Figures (Excel)"),
+    "draft_in_chinese": ("", "The summary draft is written in Chinese, as it is filed: download it as a Word document above."),
 }
+
+# Coverage figures are named in Chinese by the rules; their English names.
+COVERAGE_EN = {"入园体检率": "Admission health exams", "接种证查验率": "Vaccination certificates checked"}
+
+
+def coverage_label(name: str) -> str:
+    return COVERAGE_EN.get(name, name) if lang() == "en" else name
 
 
 def lang() -> str:
@@ -75,4 +118,4 @@ def init_app(app: Flask) -> None:
             session["lang"] = chosen
         g.lang = session.get("lang", "zh")
 
-    app.jinja_env.globals.update(t=t, lang=lang)
+    app.jinja_env.globals.update(t=t, lang=lang, coverage_label=coverage_label)

@@ -27,17 +27,19 @@ def fraction(figure: dict[str, Any]) -> str:
     return f"（{number(figure['numerator'])}/{number(figure['denominator'])}）"
 
 
-def mapping(values: dict[str, Any], unit: str = "次") -> str:
+def mapping(values: dict[str, Any], unit: str = "次", english: bool = False) -> str:
+    if english:
+        return ", ".join(f"{key}: {number(count)}" for key, count in values.items()) or "none"
     return "、".join(f"{key} {number(count)} {unit}" for key, count in values.items()) or "无记录"
 
 
-def shown_value(figure: dict[str, Any]) -> str:
+def shown_value(figure: dict[str, Any], english: bool = False) -> str:
     """The figure's value as one short text (the page's and the workbook's column)."""
     value = figure["value"]
     if isinstance(value, dict):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() for v in value.values()):
-            return mapping(value)
-        return "、".join(f"{k} {percent(v)}" for k, v in value.items()) or "无记录"
+            return mapping(value, english=english)
+        return ("、" if not english else ", ").join(f"{k} {percent(v)}" for k, v in value.items()) or ("none" if english else "无记录")
     if figure["denominator"] is None:
         return number(value)
-    return f"{percent(value)}{fraction(figure)}"
+    return f"{percent(value)}{fraction(figure)}" if not english else f"{percent(value)} ({number(figure['numerator'])}/{number(figure['denominator'])})"
