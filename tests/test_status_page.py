@@ -130,7 +130,8 @@ def test_sync_now_shows_progress_until_a_newer_run_and_the_page_follows_new_runs
     record(tmp_path / "state.sqlite3", FINDINGS[:2], NOW + timedelta(minutes=10))  # the cycle ends: a new run
     after = text_of(client.get("/").get_data(as_text=True))
     assert "今天需要处理 2 项，其中逾期 1 项" in after and "#2" in after  # not the cached page of run 1
-    script = client.get("/static/status.js").get_data(as_text=True)
+    with client.get("/static/status.js") as response:
+        script = response.get_data(as_text=True)
     assert "/api/status" in script and "http" not in script.replace("XMLHttpRequest", "")
 
 

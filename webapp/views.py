@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 from sync import state
@@ -28,6 +29,7 @@ PER_OWNER = 10       # items per person on the to-do; the person's link shows th
 PER_WORKBOOK = 20    # validation errors per workbook on the to-do
 PAGE_SIZE = 100      # rows per page of a person's list and of the full list
 cache = PageCache()
+CSRF_PLACEHOLDER = "\x00csrf\x00"  # where each reader's own token goes in a cached page
 
 
 @dataclass
@@ -86,11 +88,20 @@ def index():
     filters = {name: request.args.get(name, "") for name in ("sheet", "severity", "q")} if tab == "list" else {}
     latest = db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
     key = (str(current_app.config["HOUQIN_DB"]), latest, lang(), tab, owner, page, tuple(filters.items()))
-    part = cache.get(key, lambda: _render(db, tab, owner, page, filters))
     waiting = request.args.get("wait")
-    return render_template("index.html", part=part.html, run=part.run, tab=tab, tabs=TABS,
-                           waiting=waiting if waiting and waiting.isdigit() else None,
-                           estimate=round((part.run or {}).get("duration") or 10))
+    waiting = waiting if waiting and waiting.isdigit() else None
+
+    def whole(csrf=None) -> str:
+        part = cache.get(key, lambda: _render(db, tab, owner, page, filters))
+        extra = {"csrf_token": csrf} if csrf else {}
+        return render_template("index.html", part=part.html, run=part.run, tab=tab, tabs=TABS, waiting=waiting,
+                               estimate=round((part.run or {}).get("duration") or 10), **extra)
+
+    if waiting or session.get("_flashes"):
+        return whole()  # right after 立即同步: a message and the progress, rendered for this one view
+    # Otherwise the whole page is the same for every reader of this run but for the CSRF token.
+    html = cache.get(("page", *key, bool(session.get("user"))), lambda: whole(lambda: CSRF_PLACEHOLDER))
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
 
 
 def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str]) -> Part:
