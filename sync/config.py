@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.calendar import Term
+
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
 ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
@@ -22,13 +24,6 @@ ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
 
 class ConfigError(Exception):
     """A config mistake, reported as one message naming the file and the setting."""
-
-
-@dataclass
-class Term:
-    name: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -79,6 +74,8 @@ class Config:
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
     schema_path: Path | None = None
+    # The TOML file this came from (None when only paths were given), for messages.
+    file: Path | None = None
     origin: str = "命令行"
 
     @property
@@ -110,6 +107,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
     reader = _Reader(file, data)
     config = reader.build()
+    config.file = file
     _apply_env(config)
     return config
 

@@ -55,7 +55,8 @@ REPORT = {"term": {"name": "2026年秋季学期", "start": "2026-09-01", "end": 
 def record(db, findings=FINDINGS, when=NOW, report=REPORT):
     state.record_run(db, RunResult(started=when - timedelta(seconds=4), finished=when, today=when.date(), findings=findings,
                                    sources=[SourceResult(source="D:\\后勤\\安全管理.xlsx", kind="xlsx", read_ok=True)],
-                                   summary={"coverage": {"入园体检率": {"count": 41, "total": 42, "percent": 97.6, "target": 100}}},
+                                   summary={"coverage": {"入园体检率": {"id": "admission_exam_rate", "label_en": "Admission health exams", "count": 41,
+                                                                 "total": 42, "percent": 97.6, "target": 100}}},
                                    term_report=report))
 
 

@@ -93,14 +93,6 @@ TEXTS = {
     "draft_in_chinese": ("", "The summary draft is written in Chinese, as it is filed: download it as a Word document above."),
 }
 
-# Coverage figures are named in Chinese by the rules; their English names.
-COVERAGE_EN = {"入园体检率": "Admission health exams", "接种证查验率": "Vaccination certificates checked"}
-
-
-def coverage_label(name: str) -> str:
-    return COVERAGE_EN.get(name, name) if lang() == "en" else name
-
-
 def lang() -> str:
     return g.get("lang", "zh")
 
@@ -118,4 +110,4 @@ def init_app(app: Flask) -> None:
             session["lang"] = chosen
         g.lang = session.get("lang", "zh")
 
-    app.jinja_env.globals.update(t=t, lang=lang, coverage_label=coverage_label)
+    app.jinja_env.globals.update(t=t, lang=lang)

@@ -10,7 +10,8 @@ from datetime import date
 from typing import Any
 
 from rules.calendar import SchoolCalendar, Term
-from rules.engine import Settings, merged_rules
+from rules.engine import merged_rules
+from rules.kinds.base import Settings
 from rules.pack.spec import Pack
 from rules.term_report import health, kitchen, office, safety
 from rules.term_report.base import Figure, Window
@@ -19,7 +20,7 @@ from rules.validate import TypedTable
 # In the order the summary reads (the seed's sections); each returns one figure or a list.
 FIGURES: list[Callable[[Window], Figure | list[Figure]]] = [
     office.meetings_per_week,
-    health.admission_exam_rate, health.vaccination_check_rate, health.catch_up_rate, health.periodic_exam_rate,
+    health.declared_figures, health.catch_up_rate, health.periodic_exam_rate,
     health.weak_children_followed, health.health_check_figures, health.disinfection_completeness,
     office.bulletins_per_month,
     office.asset_stocktake, office.expenses_complete,
@@ -60,7 +61,7 @@ def term_report(tables: list[TypedTable], pack: Pack, settings: Settings, term: 
     by_sheet: dict[str, list[TypedTable]] = {}
     for typed in tables:
         by_sheet.setdefault(typed.table.sheet_id, []).append(typed)
-    window = Window(term=term, today=settings.today, calendar=calendar_for(settings), tables=by_sheet,
+    window = Window(term=term, today=settings.today, calendar=calendar_for(settings), tables=by_sheet, pack=pack,
                     params={rule.id: rule.params for rule in merged_rules(pack, settings)},
                     classes=list(settings.classes), start_date=settings.start_date, outbreak_mode=settings.outbreak_mode)
     figures: dict[str, dict[str, Any]] = {}

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from rules.calendar import SchoolCalendar, Term
+from rules.kinds.base import as_date  # noqa: F401 - the figures' modules take it from here
+from rules.pack.spec import Pack
 from rules.text import fold
 from rules.validate import TypedTable
 
@@ -54,12 +56,6 @@ class Figure:
                 "missing_total": len(self.missing), "parts": self.parts}
 
 
-def as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
 def same(value: Any, expected: str) -> bool:
     return isinstance(value, str) and fold(value) == fold(expected)
 
@@ -80,6 +76,7 @@ class Window:
     today: date
     calendar: SchoolCalendar
     tables: dict[str, list[TypedTable]]
+    pack: Pack
     params: dict[str, dict[str, Any]]
     classes: list[str] = field(default_factory=list)
     start_date: date | None = None

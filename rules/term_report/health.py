@@ -6,36 +6,30 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from rules.calendar import week_start
+from rules.kinds.base import condition_holds
 from rules.term_report.base import Figure, Window, as_date, filled, item, rate, ref, same, value
 from rules.text import fold
 
 
-def admission_exam_rate(w: Window) -> Figure:
-    rows = [(t, i, value(t, i, "入园体检日期") is not None, item(t, i, "姓名", "班级")) for t, i in w.rows("children")]
-    return rate("admission_exam_rate", "入园体检率", "Admission health exams", rows)
-
-
-def vaccination_check_rate(w: Window) -> Figure:
-    rows = [(t, i, same(value(t, i, "接种证查验"), "已查验"), item(t, i, "姓名", "班级")) for t, i in w.rows("children")]
-    return rate("vaccination_check_rate", "接种证查验率", "Vaccination certificates checked", rows)
+def declared_figures(w: Window) -> list[Figure]:
+    """The children's figures the pack declares (入园体检率, 接种证查验率): the same
+    conditions as the status page's coverage, with the rows counted."""
+    made = []
+    for sheet in w.pack.sheets:
+        for spec in sheet.figures:
+            rows = [(t, i, all(t.has(c["field"]) for c in spec.count) and condition_holds(t, i, list(spec.count)),
+                     item(t, i, *sheet.key_fields[:1], "班级")) for t, i in w.rows(sheet.id)]
+            made.append(rate(spec.id, spec.label, spec.label_en, rows))
+    return made
 
 
 def catch_up_rate(w: Window) -> Figure:
     rows = [(t, i, value(t, i, "补种完成日期") is not None, item(t, i, "姓名", "需补种疫苗"))
             for t, i in w.rows("children") if filled(value(t, i, "需补种疫苗"))]
     return rate("catch_up_completion_rate", "补种完成率", "Catch-up vaccinations completed", rows)
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def periodic_exam_rate(w: Window) -> Figure:
@@ -51,8 +45,8 @@ def periodic_exam_rate(w: Window) -> Figure:
         base, birth = last or as_date(value(t, i, "入园体检日期")), as_date(value(t, i, "出生日期"))
         if base is None or birth is None:
             continue
-        young = _add_months(birth, 12 * interval.get("age_years", 3)) > w.as_of
-        due = _add_months(base, interval.get("months_under", 6) if young else interval.get("months_otherwise", 12))
+        young = birth + relativedelta(years=interval.get("age_years", 3)) > w.as_of
+        due = base + relativedelta(months=interval.get("months_under", 6) if young else interval.get("months_otherwise", 12))
         if due < w.as_of:
             rows.append((t, i, False, f"{item(t, i, '姓名', '班级')}（应在 {due} 前体检）"))
     return rate("periodic_exam_rate", "定期体检完成率（本学期已检/应检）", "Periodic exams done / due", rows)

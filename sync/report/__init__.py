@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from rules.engine import Settings
+from rules.kinds.base import Settings
 from rules.pack.spec import Pack
 from rules.term_report import calendar_for, choose_term, term_report
 from rules.validate import TypedTable
