@@ -14,8 +14,8 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+import webapp.todo as todo
 from sync import state
-from webapp import todo
 from webapp.charts import open_alerts_svg
 from webapp.db import get_db
 from webapp.i18n import lang, t

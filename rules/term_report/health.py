@@ -10,7 +10,7 @@ from dateutil.relativedelta import relativedelta
 
 from rules.calendar import week_start
 from rules.kinds.base import condition_holds
-from rules.term_report.base import Figure, Window, as_date, filled, item, rate, ref, same, value
+from rules.term_report.base import Figure, Window, as_date, filled, item, rate, ref, value
 from rules.text import fold
 
 
