@@ -96,6 +96,7 @@ def test_a_long_list_is_cut_and_a_person_has_all_of_theirs_on_their_own_page(tmp
     client = create_app(config, secret_key="test").test_client()
     page = client.get("/").get_data(as_text=True)
     assert page.count('<li class="warning">') == 10 and "查看全部 250 项" in page
+    assert client.get("/?all=1").get_data(as_text=True).count('<li class="warning">') == 250  # the list to print
     first = client.get("/?owner=陈阿姨").get_data(as_text=True)
     second = client.get("/?owner=陈阿姨&page=3").get_data(as_text=True)
     assert first.count('<li class="warning">') == 100 and second.count('<li class="warning">') == 50

@@ -76,6 +76,8 @@ TEXTS = {
     "row_n": ("第%s行", "row %s"),
     "show_all": ("查看全部 %d 项", "Show all %d"),
     "next_page": ("下一页", "Next page"),
+    "whole_list": ("完整清单（用于打印）", "The whole list (to print)"),
+    "more_than_shown": ("另有 %d 项未列出", "%d more not listed"),
     "nothing_to_do": ("今天没有需要处理的事项", "Nothing to deal with today"),
     "syncing": ("正在同步，已用", "Syncing, elapsed"),
     "seconds": ("秒；完成后页面会自动刷新", "s; the page refreshes itself when done"),

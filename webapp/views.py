@@ -28,6 +28,7 @@ TABS = ("todo", "overview", "history", "list")
 PER_OWNER = 10       # items per person on the to-do; the person's link shows them all
 PER_WORKBOOK = 20    # validation errors per workbook on the to-do
 PAGE_SIZE = 100      # rows per page of a person's list and of the full list
+PRINT_ALL = 1000     # items per person on the whole list, to print for the weekly meeting
 cache = PageCache()
 CSRF_PLACEHOLDER = "\x00csrf\x00"  # where each reader's own token goes in a cached page
 
@@ -85,14 +86,15 @@ def index():
     tab = tab if tab in TABS else "todo"
     owner = request.args.get("owner")
     page = _number("page", 1)
+    everything = request.args.get("all") == "1" and tab == "todo"
     filters = {name: request.args.get(name, "") for name in ("sheet", "severity", "q")} if tab == "list" else {}
     latest = db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
-    key = (str(current_app.config["HOUQIN_DB"]), latest, lang(), tab, owner, page, tuple(filters.items()))
+    key = (str(current_app.config["HOUQIN_DB"]), latest, lang(), tab, owner, page, everything, tuple(filters.items()))
     waiting = request.args.get("wait")
     waiting = waiting if waiting and waiting.isdigit() else None
 
     def whole(csrf=None) -> str:
-        part = cache.get(key, lambda: _render(db, tab, owner, page, filters))
+        part = cache.get(key, lambda: _render(db, tab, owner, page, filters, everything))
         extra = {"csrf_token": csrf} if csrf else {}
         return render_template("index.html", part=part.html, run=part.run, tab=tab, tabs=TABS, waiting=waiting,
                                estimate=round((part.run or {}).get("duration") or 10), **extra)
@@ -104,7 +106,7 @@ def index():
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())
 
 
-def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str]) -> Part:
+def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str], everything: bool = False) -> Part:
     run, ok_run, sources = state.overview(db)
     by_source = {s["source"]: s for s in sources}
     today = (ok_run or {}).get("today") or date.today().isoformat()
@@ -121,11 +123,12 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str])
         if owner is not None:
             people = [p for p in people if p["owner"] == owner]
         for person in people:
-            limit = PAGE_SIZE if owner is not None else PER_OWNER
+            limit = PAGE_SIZE if owner is not None else PRINT_ALL if everything else PER_OWNER
             items = linked(todo.owner_items(db, person["owner"], limit, (page - 1) * limit if owner is not None else 0))
             person["groups"] = todo.by_due(items, today)
             person["shown"] = len(items)
-        context.update(people=people, owner=owner, validation=todo.validation_groups(db, PER_WORKBOOK))
+        context.update(people=people, owner=owner, everything=everything, per_owner=PER_OWNER,
+                       validation=todo.validation_groups(db, PRINT_ALL if everything else PER_WORKBOOK))
         for group in context["validation"]:
             linked(group["items"])
     elif tab == "overview":
