@@ -24,8 +24,9 @@ def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None], day
 
 def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> int:
     """Exit 0 with the report written; 2 (via usage_error) when it cannot be made as asked."""
+    from rules.kinds.base import Settings
     from rules.term_report import UnknownTerm
-    from sync.cycle import check, settings_for, today_for
+    from sync.cycle import check, today_for
     from sync.pack_file import read_pack
     from sync.report import report_for_tables
 
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
     if not result.reads:
         return 2
     try:
-        report = report_for_tables(settings_for(config, today), pack, result.tables, args.term, args.start, args.end)
+        report = report_for_tables(Settings.of(config, today), pack, result.tables, args.term, args.start, args.end)
     except UnknownTerm as exc:
         raise usage_error(str(exc)) from None
     out = Path(args.out) if args.out else None
