@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rules.model import Finding
 from sync import config as config_module
+from sync import nutrition_cli
 from sync.config import Config, ConfigError
 from sync.pack_file import PackFileError, pack_for, read_pack
 
@@ -96,6 +97,8 @@ def build_parser() -> argparse.ArgumentParser:
     sources(serve)
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
+
+    nutrition_cli.add_parser(commands, sources)
 
     from sync.report.command import add_parser as add_report_parser
 
@@ -252,7 +255,15 @@ def cmd_report(args: argparse.Namespace) -> int:
     return run(args, load_config, UsageError)
 
 
-COMMANDS = {"report": cmd_report, "demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
+def cmd_nutrition(args: argparse.Namespace) -> int:
+    try:
+        return nutrition_cli.run(args, load_config(args))
+    except nutrition_cli.PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
+            "nutrition": cmd_nutrition, "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:
