@@ -3,6 +3,7 @@ denominator against values this test computes from its own rows, through the rea
 
 from __future__ import annotations
 
+import csv
 import json
 import re
 import shutil
@@ -75,6 +76,7 @@ CHECK_DAYS = [d(2026, 11, 2) + timedelta(days=i) for i in range(23)]  # 11-02 ..
 SKIPPED_CHECK, NO_NOON = ("小一班", d(2026, 11, 10)), ("大一班", d(2026, 11, 12))
 DISHES_SKIPPED = d(2026, 11, 5)
 TOY_WEEKS = [d(2026, 11, 3), d(2026, 11, 17)]
+INGREDIENTS = [(day, meal, dish, food, grams) for day, meal, dish in MENU for food, grams in (("大米", 50), ("鸡蛋", 20))]
 
 
 def school_days(start: date, end: date) -> list[date]:
@@ -112,6 +114,7 @@ SHEETS = {
     "宣传栏": (["日期", "类型", "主题"], [(day, kind, "宣传") for day, kind in BULLETINS]),
     "晨午检": (["日期", "班级", "应到人数", "实到人数", "晨检人", "午检人"], health_rows()),
     "消毒记录": (["日期", "消毒对象", "消毒方式", "执行人"], disinfection_rows()),
+    "食谱用料": (["日期", "餐次", "菜品名称", "食材", "每人用量（克）"], INGREDIENTS),
 }
 
 
@@ -298,3 +301,26 @@ def test_the_workbook_has_every_figure_and_a_chart_of_each_monthly_series(tmp_pa
     monthly = book["按月"]
     assert [r[0] for r in monthly.iter_rows(min_row=2, values_only=True)] == ["2026-09", "2026-10", "2026-11"]
     assert len(monthly._charts) == monthly.max_column - 1 >= 2
+
+
+def test_nutrition_figures_over_the_terms_menu_days(tmp_path):
+    path = tmp_path / "后勤.xlsx"
+    write_term_workbook(path)
+    figures = report_json(path)["figures"]
+    with (ROOT / "rules" / "nutrition" / "data" / "food_composition_usda_sr.csv").open(encoding="utf-8") as handle:
+        foods = {row["名称"]: row for row in csv.DictReader(handle)}
+    days = {day for day, *_ in INGREDIENTS if TERM_START <= day <= TODAY}
+    used = [(foods[food], grams) for day, _, _, food, grams in INGREDIENTS if day in days]
+    energy = sum(grams * float(food["能量kcal"]) / 100 for food, grams in used) / len(days)
+    protein = sum(grams * float(food["蛋白质g"]) / 100 for food, grams in used) / len(days)
+    quality = sum(grams * float(food["蛋白质g"]) / 100 for food, grams in used if food["优质蛋白"] == "是") / len(days)
+    assert figures["nutrition_energy_of_reference"]["numerator"] == round(energy, 1)
+    assert figures["nutrition_protein_of_reference"]["numerator"] == round(protein, 1)
+    assert figures["nutrition_quality_protein_share"]["numerator"] == round(quality, 1)
+    assert abs(figures["nutrition_quality_protein_share"]["value"] - quality / protein) < 1e-3
+    assert figures["nutrition_energy_of_reference"]["parts"]["days"] == len(days)
+    # The reference is the nutrition analysis's own (the children's mix): the same as `nutrition` says.
+    done = subprocess.run([sys.executable, "-m", "sync", "nutrition", str(path), "--from", TERM_START.isoformat(), "--to",
+                           TODAY.isoformat(), "--format", "json"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
+    reference = json.loads(done.stdout)["reference"]
+    assert abs(figures["nutrition_energy_of_reference"]["denominator"] - reference["energy_kcal"]) <= 0.05 + 1e-9

@@ -47,7 +47,8 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
     if not result.reads:
         return 2
     try:
-        report = report_for_tables(Settings.of(config, today), pack, result.tables, args.term, args.start, args.end)
+        report = report_for_tables(Settings.of(config, today), pack, result.tables, args.term, args.start, args.end,
+                                   nutrition=config.nutrition)
     except UnknownTerm as exc:
         raise usage_error(str(exc)) from None
     out = Path(args.out) if args.out else None

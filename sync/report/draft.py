@@ -71,9 +71,15 @@ def _special(section: str, figures: dict[str, Any]) -> Iterator[str]:
         limit = percent(term["parts"].get("limit", 0.02))
         yield (f"幼儿伙食账每月公布，{each}；本学期收入 {number(term['denominator'])} 元，结余 {number(term['numerator'])} 元，"
                f"占收入的 {percent(term['value'])}，" + (f"在 ±{limit} 的范围内。" if within else f"超出了 ±{limit} 的范围。"))
-    for figure_id, figure in figures.items():
-        if section.startswith("六") and figure_id.startswith("nutrition") and figure.get("denominator"):
-            yield f"{figure['label']}{percent(figure['value'])}{fraction(figure)}。"
+    if section.startswith("六") and (energy := figures.get("nutrition_energy_of_reference")):
+        said = [f"每人每日能量达到参考摄入量的{percent(energy['value'])}{fraction(energy)}"]
+        if protein := figures.get("nutrition_protein_of_reference"):
+            said.append(f"蛋白质达到{percent(protein['value'])}{fraction(protein)}")
+        if shares := figures.get("nutrition_energy_share", {}).get("value"):
+            said.append(f"{'、'.join(shares)}供能比分别为{'、'.join(percent(v) for v in shares.values())}")
+        if quality := figures.get("nutrition_quality_protein_share"):
+            said.append(f"优质蛋白占蛋白质的{percent(quality['value'])}{fraction(quality)}")
+        yield f"对本学期 {number(energy['parts'].get('days'))} 天的带量食谱进行营养分析：{'，'.join(said)}。"
 
 
 def _shortfalls(figures: dict[str, Any]) -> str:
