@@ -62,6 +62,7 @@ TEXTS = {
     "tab_history": ("记录", "History"),
     "tab_list": ("全部问题", "All findings"),
     "tab_report": ("学期报告", "Term report"),
+    "tab_nutrition": ("膳食营养", "Menu nutrition"),
     "headline": ("今天需要处理 %d 项，其中逾期 %d 项", "%d things to deal with today, %d of them overdue"),
     "headline_detail": ("（提醒 %d 项，填写错误 %d 项）", "(%d alerts, %d validation errors)"),
     "todo": ("按负责人", "By person"),
