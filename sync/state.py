@@ -71,6 +71,13 @@ MIGRATIONS = [
     CREATE INDEX findings_order ON findings(kind, severity, sheet, row, cell);
     CREATE INDEX findings_order_all ON findings(severity, sheet, row, cell);
     """,
+    # The to-do: who should act and by when; the term's figures kept per run for the 学期报告 page.
+    """
+    ALTER TABLE findings ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN due TEXT;
+    CREATE INDEX findings_todo ON findings(owner, severity, due);
+    CREATE TABLE term_reports (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, body TEXT NOT NULL);
+    """,
     # Login sessions of the status page (webapp/sessions.py): ended at logout.
     """
     CREATE TABLE web_sessions (id TEXT PRIMARY KEY, created TEXT NOT NULL);
@@ -78,7 +85,7 @@ MIGRATIONS = [
 ]
 
 FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
-                   "message", "message_en", "value")
+                   "message", "message_en", "value", "owner", "due")
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -101,11 +108,34 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
 
 
 def migrate(connection: sqlite3.Connection) -> None:
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
-    for number, script in enumerate(MIGRATIONS[version:], start=version + 1):
-        with connection:
-            connection.executescript(script)
-            connection.execute(f"PRAGMA user_version = {number}")
+    """Bring the schema up to date, each migration whole or not at all.
+
+    `executescript` commits every statement on its own, so a power cut (or a second process)
+    in the middle of a migration would leave half a schema under the old version number.
+    Each step runs in one IMMEDIATE transaction with its version number, re-read inside it."""
+    if connection.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
+        return
+    previous = connection.isolation_level
+    connection.isolation_level = None  # BEGIN and COMMIT are said here
+    try:
+        for number, script in enumerate(MIGRATIONS, start=1):
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if connection.execute("PRAGMA user_version").fetchone()[0] < number:
+                    for statement in _statements(script):
+                        connection.execute(statement)
+                    connection.execute(f"PRAGMA user_version = {number}")
+                connection.execute("COMMIT")
+            except BaseException:
+                connection.execute("ROLLBACK")
+                raise
+    finally:
+        connection.isolation_level = previous
+
+
+def _statements(script: str) -> list[str]:
+    """A migration's statements (they hold no semicolons of their own)."""
+    return [statement for statement in (part.strip() for part in script.split(";")) if statement]
 
 
 def ensure(path: Path) -> None:
@@ -143,8 +173,11 @@ def record_run(path: Path, result: RunResult) -> int:
             connection.executemany(
                 f"INSERT INTO findings (run_id, {', '.join(FINDING_COLUMNS)}) VALUES ({', '.join('?' * (len(FINDING_COLUMNS) + 1))})",
                 [(run_id, f.key, f.source, f.sheet, f.sheet_id, f.row, f.column, f.cell, f.rule, f.kind, f.severity,
-                  f.message, f.message_en, f.value) for f in result.findings],
+                  f.message, f.message_en, f.value, f.owner, f.due.isoformat() if f.due else None) for f in result.findings],
             )
+            if result.term_report is not None:
+                connection.execute("INSERT INTO term_reports VALUES (?, ?)", (run_id, json.dumps(result.term_report, ensure_ascii=False)))
+                connection.execute("DELETE FROM term_reports WHERE run_id < ?", (run_id,))
             unread = {s.source for s in result.sources if not s.read_ok}
             _update_periods(connection, result, unread)
             # Old runs' details are not needed for the page; keep the history rows lean.
@@ -294,6 +327,12 @@ def recently_resolved(connection: sqlite3.Connection, limit: int = 20) -> list[d
         "SELECT *, julianday(resolved_at) - julianday(opened_at) AS days_open FROM alert_periods "
         "WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, id DESC LIMIT ?", (limit,))
     return [dict(r) for r in rows]
+
+
+def latest_term_report(connection: sqlite3.Connection) -> dict[str, Any] | None:
+    """The term's figures as the last run that made them computed them."""
+    row = connection.execute("SELECT body FROM term_reports ORDER BY run_id DESC LIMIT 1").fetchone()
+    return json.loads(row["body"]) if row else None
 
 
 def periods_for(connection: sqlite3.Connection, key: str) -> list[dict[str, Any]]:

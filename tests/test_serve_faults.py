@@ -62,7 +62,7 @@ def test_a_corrupt_database_at_start_is_moved_aside_and_the_page_and_log_say_so(
         aside = list(db.parent.glob("houqin.损坏-*.sqlite3"))
         assert len(aside) == 1 and aside[0].read_bytes().startswith(b"this is not a database")
         assert "已损坏" in served.output() and aside[0].name in served.output()
-        status, page = served.get("/")
+        status, page = served.get("/?tab=history")
         assert status == 200 and "已损坏" in page and aside[0].name in page
     finally:
         assert served.stop() == 0
@@ -154,7 +154,8 @@ def test_a_busy_port_is_one_message_and_exit_2(tmp_path):
         taken.bind(("127.0.0.1", port))
         taken.listen()
         done = subprocess.run([sys.executable, "-m", "sync", "serve", str(folder), "--port", str(port)], cwd=tmp_path,
-                              capture_output=True, text=True, timeout=60, env={**os.environ, "PYTHONPATH": str(ROOT)})
+                              capture_output=True, text=True, timeout=60,
+                              env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(tmp_path / "data-home")})
     assert done.returncode == 2, done.stderr
     assert "Traceback" not in done.stderr + done.stdout
     lines = [line for line in done.stderr.splitlines() if line.strip()]

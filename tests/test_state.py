@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from rules.model import Finding
 from sync import state
@@ -107,3 +110,23 @@ def test_fixing_a_workbook_resolves_its_alert_after_the_next_cycle(tmp_path):
     state.record_run(config.state_db, run_cycle(config, today=date(2026, 11, 25)))
     history = periods(config.state_db, key)
     assert len(history) == 1 and history[0]["resolved_at"] is not None and history[0]["days_open"] >= 0
+
+
+def test_a_migration_that_fails_half_way_leaves_no_half_schema(tmp_path, monkeypatch):
+    """A power cut or a mistake in the middle of a migration: the database stays at the old
+    version with none of the new step's changes, and a later start can run the step whole."""
+    db = tmp_path / "state.sqlite3"
+    state.ensure(db)
+    version = len(state.MIGRATIONS)
+    monkeypatch.setattr(state, "MIGRATIONS", [*state.MIGRATIONS, "CREATE TABLE half (a); CREATE TABLE broken ("])
+    with pytest.raises(sqlite3.OperationalError):
+        state.ensure(db)
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == version
+    assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'half'").fetchall() == []
+    connection.close()
+    monkeypatch.setattr(state, "MIGRATIONS", [*state.MIGRATIONS[:-1], "CREATE TABLE half (a); CREATE TABLE whole (b)"])
+    state.ensure(db)
+    connection = sqlite3.connect(db)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == version + 1
+    connection.close()
