@@ -147,6 +147,9 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     today = today or today_for(config)
     sources = make_sources(config)
     result = check(config, pack, today, sources)
+    # The judged tables are not needed to write: let the write-back reuse their memory (a
+    # 1,048,576-row sheet would otherwise hold both its cells and its sheet XML at once).
+    result.tables.clear()
     by_name = {s.name: s for s in sources}
     for source_result in result.sources:
         if not source_result.read_ok or not write:
@@ -158,7 +161,10 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         source = by_name[source_result.source]
         read = result.reads[source.name]
         try:
-            source_result.write = source.write(read, alerts_by_sheet(result.findings, read, config.language))
+            alerts = alerts_by_sheet(result.findings, read, config.language)
+            for table in read.tables:
+                table.cells, table.numbers = [], []
+            source_result.write = source.write(read, alerts)
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,

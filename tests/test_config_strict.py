@@ -1,15 +1,27 @@
 """The config as the IT helper edits it in Notepad: misspelt keys anywhere, a Windows path
-pasted inside double quotes, Chinese quotes, a BOM, GBK. Run through the real command."""
+pasted inside double quotes, Chinese quotes, a BOM, GBK. Run through the command line in this process."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
+import subprocess
 
 import pytest
 
+from sync.cli import main
 from tests.conftest import ROOT
 from tests.hostile_files import stock_sheet
-from tests.test_cli import assert_one_clear_failure, sync
+from tests.test_cli import assert_one_clear_failure
+
+
+def sync(*args: str) -> subprocess.CompletedProcess:
+    """The command line, in this process (each case is a config read: no need for a new Python)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def write(tmp_path, text: str, encoding: str = "utf-8"):

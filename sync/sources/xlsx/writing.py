@@ -281,12 +281,14 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
     current_rows = {int(m[1]) for m in column_cells.finditer(xml, header.end if header else 0)}
     targets = sorted({r for r in current_rows | set(wanted.alerts) if r > wanted.header_row} | {wanted.header_row})
     rows = _rows(xml, prefix, set(targets))
-    existing_cells: dict[int, tuple[list, tuple | None]] = {}
+    # Per row only what the splice needs (a row's parsed cells for 200,000 alert rows would
+    # hold more memory than the sheet XML itself): its alert cell, and where a new one goes.
+    existing_cells: dict[int, tuple[int | None, tuple | None]] = {}
     needed: set[int] = set()
     for number, row in rows.items():
         cells = _cells_of(xml, row)
         existing = next((c for c in cells if c[0] == alert_index), None)
-        existing_cells[number] = (cells, existing)
+        existing_cells[number] = (next((c[1] for c in cells if c[0] > alert_index), None), existing)
         if existing is not None and (index := _shared_index(existing[3], existing[4])) is not None:
             needed.add(index)
     strings.load(needed)
@@ -302,7 +304,7 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
                 splices.append(_row_insert_splice(xml, prefix, number, new_row))
                 changed += number != wanted.header_row
             continue
-        cells, existing = existing_cells[number]
+        after, existing = existing_cells[number]
         old = _cell_text(existing[3], existing[4], strings) if existing else ""
         if old == text:
             continue
@@ -317,8 +319,7 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
             opening = xml[row.start:row.end - 2].rstrip(b"/").rstrip()
             splices.append((row.start, row.end, _without_spans(opening) + b">" + new_cell + b"</" + prefix + b"row>"))
         else:
-            after = next((c for c in cells if c[0] > alert_index), None)
-            position = after[1] if after else row.end - len(b"</" + prefix + b"row>")
+            position = after if after is not None else row.end - len(b"</" + prefix + b"row>")
             splices.append((position, position, new_cell))
             opening = xml[row.start:row.open_end]
             if b"spans=" in opening:
