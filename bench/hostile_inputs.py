@@ -1,12 +1,13 @@
 """Hostile inputs, each in a folder beside two ordinary workbooks, through the real `check`
-and `run` commands in a child process with an address-space cap (so a regression cannot take
-the shared machine down): time, peak RSS of the whole process, the finding, and whether the
-neighbouring workbooks were checked and written.
+and `run` commands, each command in a child process of its own with an address-space cap
+(so a regression cannot take the shared machine down): time, peak RSS of that process, the
+finding, and whether the neighbouring workbooks were checked and written.
 
 Targets (issue 12): the zip bomb and the XFD cells refused in <= 5 s and <= 300 MB with one
-clear finding; `check` and `run` on a real 1,048,576-row x 10-column sheet <= 1 GB each.
+clear finding, the neighbours checked and written; `check` and `run` on a real
+1,048,576-row x 10-column sheet <= 1 GB each.
 
-    python bench/hostile_inputs.py [--rows 1048575] [--bomb-mb 2048]
+    python bench/hostile_inputs.py [--rows 1048575] [--bomb-mb 2048] [--limit-mb 1024]
 """
 
 from __future__ import annotations
@@ -32,67 +33,86 @@ def _capped() -> None:
     resource.setrlimit(resource.RLIMIT_AS, (CAP, CAP))
 
 
-def measure(command: str, folder: Path) -> tuple[float, float, subprocess.CompletedProcess]:
-    """(seconds, peak RSS in MB, completed) of `python -m sync <command> folder` in a child."""
+def measure(command: str, config: Path) -> tuple[float, float, subprocess.CompletedProcess]:
+    """(seconds, peak RSS in MB, completed) of `python -m sync <command> --config config`;
+    called once per bench process, so the children's peak RSS is this child's."""
     import resource
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run([sys.executable, "-m", "sync", command, str(folder), "--today", "2026-11-25"],
-                          capture_output=True, text=True, cwd=folder.parent, preexec_fn=_capped,
+    done = subprocess.run([sys.executable, "-m", "sync", command, "--config", str(config), "--today", "2026-11-25"],
+                          capture_output=True, text=True, cwd=config.parent, preexec_fn=_capped,
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
     elapsed = time.perf_counter() - started
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    # ru_maxrss of children is the largest of any child so far: each case runs in a fresh
-    # bench process below when it must be exact; here a larger earlier child shows as "<=".
-    return elapsed, max(peak, before) / 1024, done
+    return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done
 
 
-def case(name: str, make, out: Path) -> None:
-    folder = out / name
+def prepare(name: str, make, limit_mb: int) -> Path:
+    folder = OUT / "hostile" / name
     shutil.rmtree(folder, ignore_errors=True)
     folder.mkdir(parents=True)
     stock_sheet(folder / "1 正常.xlsx")
     make(folder / "2 可疑.xlsx")
     stock_sheet(folder / "3 正常.xlsx")
-    size = (folder / "2 可疑.xlsx").stat().st_size
-    for command in ("check", "run"):
-        seconds, peak, done = measure(command, folder)
-        failed = [line for line in done.stderr.splitlines() if line.strip()]
-        neighbours = ("written: both" if command == "run" and done.stdout.count("已写入提醒") == 2
-                      else "checked: both" if command == "check" and "检查了 2 个表格文件" in done.stdout
-                      else f"NOT both ({done.stdout[-300:]!r})")
-        finding = failed[0][:160] if failed else "(no finding)"
-        print(f"| {name} ({size / 1e6:.2f} MB file) | {command} | exit {done.returncode} | {seconds:.2f} s | "
-              f"{peak:.0f} MB | {neighbours} | {finding} |", flush=True)
+    config = folder.parent / f"{name}.toml"
+    config.write_text(f"[sources]\npaths = ['{folder}']\n[limits]\nmax_unzipped_mb = {limit_mb}\n", encoding="utf-8")
+    return config
 
 
-def main() -> None:
+def one(name: str, command: str, config: Path, refused: bool) -> str:
+    size = (config.parent / name / "2 可疑.xlsx").stat().st_size
+    seconds, peak, done = measure(command, config)
+    failed = [line for line in done.stderr.splitlines() if line.strip() and "注意" not in line]
+    checked = "检查了 3 个表格文件" in done.stdout if refused is False else "检查了 2 个表格文件" in done.stdout
+    neighbours = (done.stdout.count("已写入提醒") >= 2 and "1 正常.xlsx：已写入提醒" in done.stdout
+                  and "3 正常.xlsx：已写入提醒" in done.stdout) if command == "run" else checked
+    if refused:
+        met = seconds <= 5 and peak <= 300 and len(failed) == 1 and neighbours
+        target = "≤ 5 s, ≤ 300 MB, one finding"
+    else:
+        met = peak <= 1024 and not failed and neighbours
+        target = "≤ 1 GB, read and written"
+    finding = failed[0].split("：", 1)[-1][:150] if failed else "(none: read as a workbook)"
+    return (f"| {name} ({size / 1e6:.2f} MB file) | {command} | exit {done.returncode} | {seconds:.1f} s | {peak:.0f} MB | "
+            f"{'checked' if command == 'check' else 'written'}: {'both' if neighbours else 'NOT both'} | "
+            f"{target}: {'met' if met else 'MISSED'} | {finding} |")
+
+
+def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=1_048_575, help="data rows of the big sheet (+1 header)")
-    parser.add_argument("--bomb-mb", type=int, default=2048, help="inflated size of the zip bomb's sheet")
-    parser.add_argument("--only", help="run one case: xfd1048576, xfd20000, bomb, big")
+    parser.add_argument("--rows", type=int, default=1_048_575, help="data rows of the big sheet (+1 header row)")
+    parser.add_argument("--bomb-mb", type=int, default=2048, help="inflated size of the zip bomb's sheet XML")
+    parser.add_argument("--limit-mb", type=int, default=1024, help="[limits] max_unzipped_mb for the runs")
+    parser.add_argument("--only", help=argparse.SUPPRESS)  # name:command, run by the parent
     args = parser.parse_args()
-    out = OUT / "hostile"
-    out.mkdir(parents=True, exist_ok=True)
     cases = {
-        "xfd1048576": lambda p: far_cell(p, 1_048_576),
-        "xfd20000": lambda p: far_cell(p, 20_000),
-        "bomb": lambda p: zip_bomb(p, args.bomb_mb << 20),
-        "big": lambda p: shutil.copy(stock_workbook(args.rows), p),
+        "xfd1048576": (lambda p: far_cell(p, 1_048_576), True),
+        "xfd20000": (lambda p: far_cell(p, 20_000), True),
+        "zip_bomb": (lambda p: zip_bomb(p, args.bomb_mb << 20), True),
+        f"sheet_{args.rows + 1}_rows": (lambda p: shutil.copy(stock_workbook(args.rows), p), False),
     }
-    if not args.only:
-        print("| input | command | exit | time | peak RSS (child) | neighbours | finding |")
-        print("| --- | --- | --- | --- | --- | --- | --- |")
-    for name, make in cases.items():
-        if args.only and name != args.only:
-            continue
-        if not args.only:  # each case in its own process, so the child's peak RSS is its own
-            subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--bomb-mb", str(args.bomb_mb),
-                            "--only", name], check=False)
-            continue
-        case(name, make, out)
+    if args.only:
+        name, command = args.only.split(":")
+        config = OUT / "hostile" / f"{name}.toml"
+        print(one(name, command, config, cases[name][1]), flush=True)
+        return 0
+    lines = ["| input | command | exit | time | peak RSS | neighbours | target | finding |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    print("\n".join(lines), flush=True)
+    for name, (make, _) in cases.items():
+        prepare(name, make, args.limit_mb)
+        for command in ("check", "run"):  # each in a fresh bench process: its children's peak is its own
+            done = subprocess.run([sys.executable, __file__, "--rows", str(args.rows), "--bomb-mb", str(args.bomb_mb),
+                                   "--limit-mb", str(args.limit_mb), "--only", f"{name}:{command}"],
+                                  capture_output=True, text=True)
+            row = done.stdout.strip() or f"| {name} | {command} | bench failed: {done.stderr[-300:]!r} |"
+            lines.append(row)
+            print(row, flush=True)
+    missed = sum("MISSED" in line or "bench failed" in line for line in lines)
+    lines.append(f"\ntargets missed: {missed}")
+    print(lines[-1])
+    (OUT / "hostile_inputs.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return 1 if missed else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())
