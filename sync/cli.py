@@ -97,6 +97,14 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
 
+    notify = commands.add_parser("notify", help="通知：向各渠道发测试消息，或立即发送早报")
+    notify_commands = notify.add_subparsers(title="通知命令", dest="notify_command", metavar="{test,digest}",
+                                            required=True, parser_class=_Parser)
+    sources(notify_commands.add_parser("test", help="向每个通知渠道发一条测试消息，并说明结果"))
+    notify_digest = notify_commands.add_parser("digest", help="立即发送早报（不论时间和是否在园日）")
+    sources(notify_digest)
+    notify_digest.add_argument("--today", type=_today, help="早报按哪一天（默认今天）")
+
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
     init.add_argument("--schema", help="表格定义文件")
@@ -184,11 +192,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sync import state
     from sync.cycle import run_cycle
+    from sync.notify.deliver import after_cycle
 
     config = load_config(args)
     pack = read_pack(config.schema_path)
     result = run_cycle(config, today=args.today, pack=pack)
+    # Recorded like a service cycle, so the page, the alert history and notifications see it.
+    state.record_run(Path(config.state_db), result)
+    after_cycle(config, result)
     zh = config.language != "en"
     for source in result.sources:
         name = Path(source.source).name
@@ -242,7 +255,14 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
+def cmd_notify(args: argparse.Namespace) -> int:
+    from sync.notify.commands import notify_digest, notify_test
+
+    config = load_config(args)
+    return notify_test(config) if args.notify_command == "test" else notify_digest(config, args.today)
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init, "notify": cmd_notify}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sync.notify.model import NotifySettings
+from sync.notify.settings import read_notify
+
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
 ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
@@ -53,6 +56,8 @@ class WebSettings:
     port: int = 8000
     password: str | None = None
     secret_key: str | None = None
+    # The page's address as staff open it (e.g. http://192.168.1.10:8000/): linked in notifications.
+    public_url: str | None = None
 
 
 @dataclass
@@ -78,6 +83,7 @@ class Config:
     backups: int = 10
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     schema_path: Path | None = None
     origin: str = "命令行"
 
@@ -157,7 +163,7 @@ class _Reader:
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema"}
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "notify"}
         for key in self.data:
             if key not in known:
                 raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
@@ -243,6 +249,9 @@ class _Reader:
         config.web.port = self.get(web, "port", int, "web.", config.web.port)
         config.web.password = self.get(web, "password", str, "web.") or None
         config.web.secret_key = self.get(web, "secret_key", str, "web.") or None
+        config.web.public_url = self.get(web, "public_url", str, "web.") or None
+
+        config.notify = read_notify(self, self.section("notify"))
 
         if not config.paths and not config.google.spreadsheets:
             raise self.fail("sources", "没有配置任何表格：请在 [sources] paths 或 [google] spreadsheets 中填写")

@@ -19,6 +19,7 @@ from rules.pack.spec import Pack
 from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync.config import Config
+from sync.notify.people import responsible
 from sync.outcome import RunResult, SourceResult
 from sync.pack_file import read_pack
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
@@ -157,4 +158,4 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary)
+                     sources=result.sources, summary=result.summary, people=responsible(result.findings, result.tables))

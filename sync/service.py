@@ -27,6 +27,7 @@ from waitress import create_server
 from sync import state
 from sync.config import Config
 from sync.cycle import run_cycle
+from sync.notify.deliver import after_cycle
 from sync.pack_file import PackFileError
 
 log = logging.getLogger("houqin")
@@ -77,6 +78,7 @@ def _cycle_process(config: Config, stop) -> None:
     try:
         result = run_cycle(config, stop=stop)
         state.record_run(Path(config.state_db), result)
+        after_cycle(config, result, digests=True)  # never raises: a channel's trouble is not the sync's
         for source in result.sources:
             if not source.read_ok:
                 log.warning("无法读取 %s：%s", source.source, source.error)

@@ -56,7 +56,7 @@ class Received:
 class FakeBots:
     """One loopback server for every bot; `secrets` maps a DingTalk token to its signing secret."""
 
-    def __init__(self) -> None:
+    def __init__(self, port: int = 0) -> None:
         self.secrets: dict[str, str] = {}
         self.received: list[Received] = []
         self.fail_status: int | None = None  # answer every request with this HTTP status
@@ -87,7 +87,7 @@ class FakeBots:
             def log_message(self, *args):
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
         self.port = self.server.server_address[1]
         self.base = f"http://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 
 from sync import state
@@ -19,8 +18,8 @@ from tests.fake_bots import FakeBots
 STOCK_HEADERS = ["物品名称", "类别", "单位", "数量", "最低库存", "入库日期", "到期日期", "存放位置", "经手人"]
 
 
-@pytest.fixture
-def bots(monkeypatch):
+def running_bots(monkeypatch):
+    """The body of a `bots` fixture: a fake for every bot, apprise pointed at it."""
     fake = FakeBots()
     fake.redirect(monkeypatch)
     yield fake

@@ -3,17 +3,25 @@ size limits, the 20-a-minute limit kept by batching, and refusals reported, not 
 
 from __future__ import annotations
 
+import re
+
 import apprise
+import pytest
 
 from sync import state
 from sync.notify import outbox
 from sync.notify.channels import Message, send
 from sync.notify.model import Channel
 from tests.conftest import TODAY
-from tests.notify_helpers import bots, cycle, expired_stock, notify_config  # noqa: F401 - bots is a fixture
+from tests.notify_helpers import cycle, expired_stock, notify_config, running_bots
 
 TOKEN, SECRET = "dingtoken0123abcd", "SECa1b2c3d4e5f60789"
 DINGTALK = Channel(name="园务群", url=f"dingtalk://{SECRET}@{TOKEN}/")
+
+
+@pytest.fixture
+def bots(monkeypatch):
+    yield from running_bots(monkeypatch)
 
 
 def test_sixty_new_alerts_reach_dingtalk_signed_in_at_most_three_messages(bots, tmp_path):
@@ -30,7 +38,7 @@ def test_sixty_new_alerts_reach_dingtalk_signed_in_at_most_three_messages(bots, 
     text = "\n".join(m.text for m in messages)
     # Every one of the 60 is named or counted, none twice; the keeper is @mentioned by phone.
     named = [i for i in range(1, 61) if f"过期食品{i:02d}" in text]
-    counted = sum(int(n) for n in __import__("re").findall(r"另有 (\d+) 条", text))
+    counted = sum(int(n) for n in re.findall(r"另有 (\d+) 条", text))
     assert len(named) + counted == 60
     assert "食堂.xlsx › 库存 › " in text and "经手人 刘师傅 @13800000000" in text
     assert "13800000000" in messages[0].payload["at"]["atMobiles"]
@@ -59,17 +67,20 @@ def test_a_refusal_in_the_body_is_a_failure_with_its_reason_and_no_secret(bots):
     assert SECRET not in outcome.reason and TOKEN not in outcome.reason
 
 
-def test_wecom_gets_markdown_within_4096_bytes(bots, tmp_path):
+def test_wecom_gets_markdown_within_4096_bytes_and_a_count_of_the_rest(bots, tmp_path):
     folder = tmp_path / "books"
     folder.mkdir()
-    expired_stock(folder / "食堂.xlsx", 60, TODAY)
+    expired_stock(folder / "食堂.xlsx", 90, TODAY)
     config = notify_config(folder, tmp_path / "state.sqlite3", Channel(name="企业微信群", url="wecombot://wecomkey-1234"))
     cycle(config, TODAY)
     messages = bots.by("wecom")
     assert 1 <= len(messages) <= 3 and all(m.ok for m in messages), [m.answer for m in messages]
     assert all(m.payload["msgtype"] == "markdown" for m in messages)
     assert all(len(m.text.encode("utf-8")) <= 4096 for m in messages)
-    assert "另有" in messages[-1].text and "见状态页" in messages[-1].text
+    text = "\n".join(m.text for m in messages)
+    named = [i for i in range(1, 91) if f"过期食品{i:02d}" in text]
+    counted = re.findall(r"另有 (\d+) 条，见状态页", messages[-1].text)
+    assert len(messages) == 3 and counted and len(named) + int(counted[0]) == 90
 
 
 def test_wecom_refuses_oversized_markdown_and_houqin_says_so(bots):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 import apprise
+import apprise.manager_plugins
 import requests
 from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.wecombot import NotifyWeComBot
@@ -117,10 +118,13 @@ class HouqinWeComBot(NotifyWeComBot):
 
 
 _OVERRIDES = {"dingtalk": HouqinDingTalk, "wecombot": HouqinWeComBot}
+# Services whose URL carries the token where a host would be: nothing of it is shown.
+_TOKEN_HOSTS = {"dingtalk", "wecombot", "feishu", "lark"}
 
 
 def instantiate(channel: Channel, mentions: tuple[str, ...] = ()):
     """The apprise plugin object for a channel (None when apprise cannot read the URL)."""
+    _hidden.values.update(_secret_parts(channel))
     plugin_class = _OVERRIDES.get(channel.scheme)
     if plugin_class is None:
         return apprise.Apprise.instantiate(channel.url)
@@ -138,16 +142,35 @@ def instantiate(channel: Channel, mentions: tuple[str, ...] = ()):
 
 def check_url(channel: Channel) -> str | None:
     """Why a channel's URL cannot be used, in words that do not repeat the URL; None when fine."""
-    plugin = instantiate(channel)
+    said = _Said()
+    _apprise_log.addHandler(said)
+    try:
+        plugin = instantiate(channel)
+    finally:
+        _apprise_log.removeHandler(said)
     if plugin is None:
-        return (f"apprise 不认识这个通知地址（{channel.scheme}://…，渠道“{channel.name}”）；"
-                "写法见 https://appriseit.com/services/ ，例如 dingtalk://SECRET@TOKEN/、wecombot://KEY")
+        if channel.scheme not in apprise.manager_plugins.NotificationManager():
+            return (f"apprise 不认识 {channel.scheme}:// 这种通知地址（渠道“{channel.name}”）；"
+                    "写法见 https://appriseit.com/services/ ，例如 dingtalk://SECRET@TOKEN/、wecombot://KEY")
+        detail = redact("；".join(line for line in said.lines if not line.startswith("Could not load")), channel)
+        return f"{channel.scheme}:// 地址写得不对（渠道“{channel.name}”）{('：' + detail) if detail else ''}；写法见 https://appriseit.com/services/"
     if channel.scheme == "dingtalk":
         path = [p for p in urlsplit(channel.url).path.split("/") if p]
         if any(not p.lstrip("+").isdigit() for p in path):
             return (f"钉钉地址的写法是 dingtalk://SECRET@TOKEN/（加签密钥在 @ 前，渠道“{channel.name}”）；"
                     "TOKEN 后面只能跟要 @ 的手机号")
     return None
+
+
+class _Said(logging.Handler):
+    """apprise's complaints while reading a URL, to tell the IT helper what is wrong with it."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
 
 
 def bot_id(channel: Channel) -> str:
@@ -158,24 +181,51 @@ def bot_id(channel: Channel) -> str:
 
 
 def describe(channel: Channel) -> str:
-    """The channel's service and masked address, for pages and logs."""
-    plugin = instantiate(channel)
-    masked = plugin.url(privacy=True).split("?", 1)[0] if plugin is not None else f"{channel.scheme}://…"
-    return f"{SERVICE_NAMES.get(channel.scheme, channel.scheme)} {redact(masked, channel)}"
+    """The channel's service, and the server for those whose host is no secret: for pages and logs."""
+    service = SERVICE_NAMES.get(channel.scheme, channel.scheme)
+    if channel.scheme in _TOKEN_HOSTS:
+        return service
+    host = urlsplit(channel.url).hostname or ""
+    return f"{service} {host}".strip()
 
 
-def redact(text: str, channel: Channel) -> str:
-    """Text about a channel with its token, secret, key and password blanked out."""
+def _secret_parts(channel: Channel) -> list[str]:
+    """Every piece of a channel's URL that may be a token, secret, key or password, longest first."""
     parts = urlsplit(channel.url)
     secret = {parts.username, parts.password, *channel.secrets, *(p for p in parts.path.split("/"))}
-    if channel.scheme in _OVERRIDES or channel.scheme in ("feishu", "lark"):
+    if channel.scheme in _TOKEN_HOSTS:
         secret.add(parts.hostname)  # the token is the host part of these URLs
         secret.add(parts.netloc.rsplit("@", 1)[-1])
     for pair in parts.query.split("&"):
         secret.add(pair.partition("=")[2])
-    for value in sorted((s for s in secret if s and len(s) >= 4), key=len, reverse=True):
+    return sorted((s for s in secret if s and len(s) >= 4), key=len, reverse=True)
+
+
+def redact(text: str, channel: Channel) -> str:
+    """Text about a channel with its token, secret, key and password blanked out."""
+    for value in _secret_parts(channel):
         text = text.replace(value, "***")
     return text
+
+
+class _HideSecrets(logging.Filter):
+    """urllib3 logs each request's URL at DEBUG, a bot's token with it: blanked out there."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if any(value in message for value in self.values):
+            for value in sorted(self.values, key=len, reverse=True):
+                message = message.replace(value, "***")
+            record.msg, record.args = message, ()
+        return True
+
+
+_hidden = _HideSecrets()
+logging.getLogger("urllib3.connectionpool").addFilter(_hidden)
 
 
 def rate_limit(channel: Channel) -> int | None:

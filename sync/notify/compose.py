@@ -12,8 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rules.text import mask_ids as mask
 from sync.notify.channels import Message
-from webapp.masking import mask
 
 SEVERITY_TAG = {"error": "【错误】", "warning": "【提醒】"}
 WEEKDAYS = "一二三四五六日"
