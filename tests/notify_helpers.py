@@ -45,9 +45,10 @@ def notify_config(folder: Path, db: Path, *channels: Channel, **settings) -> Con
     return config
 
 
-def cycle(config: Config, today: date, now: datetime | None = None):
-    """One `run`: check and write back, record the run, then notify."""
+def cycle(config: Config, today: date, now: datetime | None = None, service: bool = False):
+    """One `run` (or, with `service`, one cycle of the service, digest included): check and
+    write back, record the run, then notify."""
     result = run_cycle(config, today=today)
     state.record_run(Path(config.state_db), result)
-    after_cycle(config, result, now=now)
+    after_cycle(config, result, now=now, digests=service)
     return result

@@ -174,7 +174,7 @@ def digest_parts(today: date, now: datetime, items: Sequence[Item], fixed: Seque
         by_sheet.setdefault(item.sheet, Counter())[item.severity] += 1
     if by_sheet:
         lines.append("**按表**：" + "；".join(
-            f"{sheet} 错误 {c['error']}" + (f" 提醒 {c['warning']}" if c["warning"] else "")
+            f"{sheet} " + " ".join(f"{word} {c[key]}" for key, word in (("error", "错误"), ("warning", "提醒")) if c[key])
             for sheet, c in sorted(by_sheet.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))))
         persons = Counter(name for item in items for name in dict.fromkeys(n for _, n in item.people))
         unnamed = sum(1 for item in items if not item.people)
@@ -190,7 +190,7 @@ def digest_parts(today: date, now: datetime, items: Sequence[Item], fixed: Seque
     urgent = sorted(items, key=lambda i: (i.severity != "error", i.opened_at, i.sheet, i.row or 0))
     blocks = []
     for item in urgent[:URGENT_ITEMS]:
-        days = (now.date() - item.opened_at.date()).days
+        days = max((now.date() - item.opened_at.date()).days, 0)
         text, mentions = _block(item, contacts, style, f"已 {days} 天" if days else f"今天 {item.opened_at:%H:%M} 发现")
         blocks.append((text, item.id, mentions))
     if urgent:

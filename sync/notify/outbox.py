@@ -174,9 +174,12 @@ def last_failure(connection: sqlite3.Connection, channel: str, kind: str) -> dat
 
 
 def open_items(connection: sqlite3.Connection) -> list[Item]:
-    """Every open alert (errors and warnings), for the digest."""
-    rows = connection.execute(f"SELECT p.id, {_ITEM_COLUMNS} FROM alert_periods AS p {_ITEM_JOINS} "
-                              "WHERE p.resolved_at IS NULL ORDER BY p.id")
+    """Every current finding (errors and warnings) with the time its alert opened, for the
+    digest: counted as the page counts them."""
+    rows = connection.execute(
+        "SELECT p.id, f.severity, f.message, f.source, f.sheet, p.opened_at, f.cell, f.row, np.people "
+        "FROM findings AS f JOIN alert_periods AS p ON p.key = f.key AND p.resolved_at IS NULL "
+        "LEFT JOIN notify_people AS np ON np.key = f.key ORDER BY p.id, f.row, f.cell")
     return [_item(r) for r in rows]
 
 
