@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.calendar import Term
 from sync.notify.model import NotifySettings
 from sync.notify.settings import read_notify
 
@@ -25,13 +26,6 @@ ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
 
 class ConfigError(Exception):
     """A config mistake, reported as one message naming the file and the setting."""
-
-
-@dataclass
-class Term:
-    name: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -85,6 +79,8 @@ class Config:
     web: WebSettings = field(default_factory=WebSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
     schema_path: Path | None = None
+    # The TOML file this came from (None when only paths were given), for messages.
+    file: Path | None = None
     origin: str = "命令行"
 
     @property
@@ -116,6 +112,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
     reader = _Reader(file, data)
     config = reader.build()
+    config.file = file
     _apply_env(config)
     return config
 

@@ -21,7 +21,7 @@ from rules.validate import TypedTable, validate
 from sync.config import Config
 from sync.notify.people import responsible
 from sync.outcome import RunResult, SourceResult
-from sync.pack_file import read_pack
+from sync.pack_file import pack_for
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
 from sync.sources.xlsx.source import WorkbookSource, discover
 
@@ -139,7 +139,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     When `stop` is set (the service is shutting down), the workbooks not yet written are
     left for the next start; the one being written finishes its atomic swap first."""
     started = datetime.now(config.zone)
-    pack = pack or read_pack(config.schema_path)
+    pack = pack or pack_for(config)
     today = today or today_for(config)
     sources = make_sources(config)
     result = check(config, pack, today, sources)
