@@ -109,12 +109,24 @@ def load(path: str | Path) -> Config:
         place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
         detail = str(exc)[:place.start()].strip() if place else str(exc)
         where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
-        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
+        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）{_bare_key_hint(file, place)}") from None
     reader = _Reader(file, data)
     config = reader.build()
     config.file = file
     _apply_env(config)
     return config
+
+
+def _bare_key_hint(file: Path, place: re.Match | None) -> str:
+    """TOML wants a Chinese name on the left of "=" in quotes ([notify.people] 刘师傅 = …)."""
+    try:
+        line = file.read_text(encoding="utf-8").splitlines()[int(place[1]) - 1] if place else ""
+    except (OSError, UnicodeDecodeError, IndexError):
+        return ""
+    name = line.split("=", 1)[0].strip()
+    if "=" in line and name and not name.isascii() and name[0] not in "\"'":
+        return f"；中文名字写在等号左边时要加引号，例如 \"{name}\" = …"
+    return ""
 
 
 def _apply_env(config: Config) -> None:

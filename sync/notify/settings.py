@@ -115,7 +115,7 @@ def check_sheets(settings: NotifySettings, sheet_names: dict[str, str]) -> str |
     for i, channel in enumerate(settings.channels):
         for sheet in channel.sheets:
             if sheet != "*" and sheet not in known:
-                near = difflib.get_close_matches(sheet, sorted(sheet_names.values()), n=1)
+                near = difflib.get_close_matches(sheet, sorted(sheet_names.values()), n=1, cutoff=0.5)  # short names
                 hint = f"，是不是想写“{near[0]}”？" if near else ""
                 return f"notify.channels[{i}].sheets：没有叫“{sheet}”的表{hint}"
     return None
