@@ -33,7 +33,7 @@ def after_cycle(config: Config, result: RunResult, now: datetime | None = None, 
         try:
             outbox.ensure(connection)
             now = now or datetime.now(config.zone)
-            outbox.remember_people(connection, getattr(result, "people", {}) or {})
+            outbox.remember_people(connection, result.people)
             outbox.enqueue_opened(connection, config.notify.channels, outbox.stamp(result.finished), now)
             deliver(connection, config, now, digests)
         finally:

@@ -52,4 +52,4 @@ def send_digest(connection: sqlite3.Connection, config: Config, channel: Channel
 
 
 def page_url(config: Config) -> str | None:
-    return getattr(config.web, "public_url", None) or None
+    return config.web.public_url

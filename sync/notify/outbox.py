@@ -88,11 +88,15 @@ def enqueue_opened(connection: sqlite3.Connection, channels: list[Channel], open
     """Queue the alerts opened at `opened_at` (one run's stamp) for each channel that wants
     them at once; an alert already queued for that opening is not queued again."""
     rows = connection.execute(
-        "SELECT p.id, p.sheet, p.severity, (SELECT f.sheet_id FROM findings AS f WHERE f.key = p.key LIMIT 1) AS sheet_id "
-        "FROM alert_periods AS p WHERE p.opened_at = ? AND p.resolved_at IS NULL", (opened_at,)).fetchall()
+        "SELECT p.id, p.sheet, p.severity, f.sheet_id FROM alert_periods AS p "
+        "LEFT JOIN (SELECT key, MIN(sheet_id) AS sheet_id FROM findings GROUP BY key) AS f ON f.key = p.key "
+        "WHERE p.opened_at = ? AND p.resolved_at IS NULL", (opened_at,)).fetchall()
     queued = [(c.name, row["id"], stamp(now)) for c in channels for row in rows
               if c.wants(row["severity"], row["sheet"], row["sheet_id"] or "")]
     with connection:
+        # What was delivered long ago is only history: kept two months, then let go.
+        connection.execute("DELETE FROM notify_items WHERE state != 'pending' AND done_at < ?",
+                           (stamp(now - timedelta(days=60)),))
         before = connection.total_changes
         connection.executemany("INSERT OR IGNORE INTO notify_items (channel, period_id, queued_at) VALUES (?, ?, ?)", queued)
         return connection.total_changes - before
