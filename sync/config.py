@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.calendar import Term
+from rules.kinds.base import Deployment
 from sync.notify.model import NotifySettings
 from sync.notify.settings import read_notify
 
@@ -55,23 +56,12 @@ class WebSettings:
 
 
 @dataclass
-class Config:
+class Config(Deployment):
     """Everything a deployment decides; defaults fit a kindergarten in mainland China."""
 
     paths: list[Path] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
-    # Explicit terms; empty means the default autumn/spring terms of every year.
-    terms: list[Term] = field(default_factory=list)
-    autumn: tuple[str, str] = ("09-01", "01-20")
-    spring: tuple[str, str] = ("02-20", "07-10")
-    extra_holidays: list[date] = field(default_factory=list)
-    extra_workdays: list[date] = field(default_factory=list)
-    start_date: date | None = None
-    classes: list[str] = field(default_factory=list)
-    outbreak_mode: bool = False
-    # Rule id -> setting -> value, overriding the schema's defaults.
-    rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     interval_minutes: float = 10
     state_db: Path = Path("var/houqin.sqlite3")
     backups: int = 10

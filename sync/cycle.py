@@ -74,15 +74,6 @@ class CheckResult:
         return [s for s in self.sources if not s.read_ok]
 
 
-def settings_for(config: Config, today: date) -> Settings:
-    return Settings(
-        today=today, classes=list(config.classes), outbreak_mode=config.outbreak_mode,
-        rule_settings=config.rule_settings, terms=list(config.terms), autumn=config.autumn, spring=config.spring,
-        extra_holidays=list(config.extra_holidays), extra_workdays=list(config.extra_workdays),
-        start_date=config.start_date,
-    )
-
-
 def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None) -> CheckResult:
     """Read and judge every source; never writes. Unreadable sources are listed, not raised."""
     result = CheckResult(today=today, findings=[], tables=[])
@@ -105,7 +96,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         present = {t.table.sheet_id for t in result.tables}
         present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
-    rule_findings, summary = evaluate(result.tables, pack, settings_for(config, today))
+    rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today))
     result.findings.extend(rule_findings)
     result.summary = summarise(result.findings, summary)
     return result

@@ -8,7 +8,7 @@ in rules/kinds/rows.py or rules/kinds/periods.py.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
 from typing import Any
 
@@ -22,20 +22,32 @@ from rules.validate import TypedTable, finding
 
 
 @dataclass
-class Settings:
-    """What a deployment decides that rules need: today, terms, classes, overrides."""
+class Deployment:
+    """What a deployment decides that rules need: terms, classes, overrides. The config
+    (sync/config.py) is one of these with the rest of a deployment's settings."""
 
-    today: date
-    classes: list[str] = field(default_factory=list)
-    outbreak_mode: bool = False
-    rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
-    # Explicit terms (objects with name, start, end); empty means the default terms each year.
-    terms: list[Any] = field(default_factory=list)
+    # Explicit terms; empty means the default autumn/spring terms of every year.
+    terms: list[Term] = field(default_factory=list)
     autumn: tuple[str, str] = ("09-01", "01-20")
     spring: tuple[str, str] = ("02-20", "07-10")
     extra_holidays: list[date] = field(default_factory=list)
     extra_workdays: list[date] = field(default_factory=list)
     start_date: date | None = None
+    classes: list[str] = field(default_factory=list)
+    outbreak_mode: bool = False
+    # Rule id -> setting -> value, overriding the schema's defaults.
+    rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass(kw_only=True)
+class Settings(Deployment):
+    """A deployment's settings for one evaluation: with the day it judges."""
+
+    today: date
+
+    @classmethod
+    def of(cls, deployment: Deployment, today: date) -> Settings:
+        return cls(today=today, **{f.name: getattr(deployment, f.name) for f in fields(Deployment)})
 
 
 class RuleCannotRun(Exception):
