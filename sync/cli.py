@@ -194,7 +194,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_run(args: argparse.Namespace) -> int:
     from sync import state
     from sync.cycle import run_cycle
-    from sync.notify.deliver import after_cycle
+    from sync.notify.hook import after_cycle
 
     config = load_config(args)
     pack = pack_for(config)

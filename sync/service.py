@@ -27,7 +27,7 @@ from waitress import create_server
 from sync import state
 from sync.config import Config
 from sync.cycle import run_cycle
-from sync.notify.deliver import after_cycle
+from sync.notify.hook import after_cycle
 from sync.pack_file import PackFileError
 
 log = logging.getLogger("houqin")

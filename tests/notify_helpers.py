@@ -11,7 +11,7 @@ from openpyxl import Workbook
 from sync import state
 from sync.config import Config
 from sync.cycle import run_cycle
-from sync.notify.deliver import after_cycle
+from sync.notify.hook import after_cycle
 from sync.notify.model import Channel, NotifySettings
 from tests.fake_bots import FakeBots
 
@@ -24,6 +24,7 @@ def running_bots(monkeypatch):
     fake.redirect(monkeypatch)
     yield fake
     fake.close()
+    assert fake.too_fast == 0  # no test ever makes a bot answer "too many requests"
 
 
 def expired_stock(path: Path, count: int, today: date, keeper: str = "刘师傅") -> Path:

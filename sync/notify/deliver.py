@@ -21,13 +21,11 @@ from sync.outcome import RunResult
 log = logging.getLogger("houqin")
 
 
-def after_cycle(config: Config, result: RunResult, now: datetime | None = None, digests: bool = False) -> None:
-    """The hook `run` and the service call once the run is recorded. Never raises.
+def notify_after_cycle(config: Config, result: RunResult, now: datetime | None = None, digests: bool = False) -> None:
+    """What `run` and the service do once the run is recorded (through sync.notify.hook). Never raises.
 
     Only the service's timer sends the morning digest (`digests`): a `run` by hand or by a
     scheduled task sends what its cycle opened, and `notify digest` is there for the rest."""
-    if not config.notify.channels:
-        return
     try:
         connection = state.connect(Path(config.state_db))
         try:
