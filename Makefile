@@ -30,7 +30,7 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m sync demo --dir demo_data
 
-BENCHES := check_vs_frictionless rules_overhead writeback_vs_openpyxl gsheets_calls status_page_load
+BENCHES := check_vs_frictionless rules_overhead writeback_vs_openpyxl gsheets_calls status_page_load nutrition_cli
 
 bench: $(STAMP)
 	for b in $(BENCHES); do $(PY) bench/$$b.py || exit 1; done

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from rules.model import Finding
 from sync import config as config_module
+from sync import nutrition_cli
 from sync.config import Config, ConfigError
 from sync.pack_file import PackFileError, pack_for, read_pack
 
@@ -104,6 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     notify_digest = notify_commands.add_parser("digest", help="立即发送早报（不论时间和是否在园日）")
     sources(notify_digest)
     notify_digest.add_argument("--today", type=_today, help="早报按哪一天（默认今天）")
+    nutrition_cli.add_parser(commands, sources)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
@@ -262,7 +264,15 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return notify_test(config) if args.notify_command == "test" else notify_digest(config, args.today)
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init, "notify": cmd_notify}
+def cmd_nutrition(args: argparse.Namespace) -> int:
+    try:
+        return nutrition_cli.run(args, load_config(args))
+    except nutrition_cli.PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
+            "nutrition": cmd_nutrition, "notify": cmd_notify}
 
 
 def main(argv: list[str] | None = None) -> int:

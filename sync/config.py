@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.calendar import Term
 from rules.kinds.base import Deployment
+from rules.nutrition.settings import NutritionSettingsError, settings_from
 from sync.notify.model import NotifySettings
 from sync.notify.settings import read_notify
 
@@ -62,6 +63,8 @@ class Config(Deployment):
     paths: list[Path] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
+    # The [nutrition] table: settings of the menu's nutrition analysis (rules.nutrition.settings).
+    nutrition: dict[str, Any] = field(default_factory=dict)
     interval_minutes: float = 10
     state_db: Path = Path("var/houqin.sqlite3")
     backups: int = 10
@@ -162,7 +165,8 @@ class _Reader:
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "notify"}
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "notify",
+                 "nutrition"}
         for key in self.data:
             if key not in known:
                 raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
@@ -214,6 +218,12 @@ class _Reader:
             if not isinstance(settings, dict):
                 raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
             config.rule_settings[rule_id] = dict(settings)
+
+        config.nutrition = dict(self.section("nutrition"))
+        try:
+            settings_from(config.nutrition)
+        except NutritionSettingsError as exc:
+            raise self.fail("nutrition", str(exc)) from None
 
         sync = self.section("sync")
         config.interval_minutes = self.get(sync, "interval_minutes", (int, float), "sync.", 10)
