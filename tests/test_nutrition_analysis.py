@@ -4,6 +4,7 @@ is recomputed here from the foods' values, the grams and the reference tables.""
 from __future__ import annotations
 
 import dataclasses
+import functools
 from datetime import date
 
 import pytest
@@ -257,3 +258,22 @@ def test_shares_add_up_and_doubling_every_amount_doubles_intake(rows):
     assert sum(one.meal_energy_share.values()) == pytest.approx(1)
     assert two.per_child_day["energy_kcal"] == pytest.approx(2 * one.per_child_day["energy_kcal"])
     assert two.energy_share == pytest.approx(one.energy_share)
+
+
+NAMES = st.sampled_from(["猪肉（瘦）", "青菜", "大米", "鸡蛋", "木耳(干)", "牛奶", "胡萝卜", "豆腐干"])
+
+
+@given(st.lists(st.tuples(NAMES, st.integers(1, 500), st.sampled_from(["克", "g", "G", " 克/人"])), min_size=1, max_size=8),
+       st.sampled_from(["、", "，", " ", ";", "；", "/"]))
+def test_ingredient_text_round_trip(items, separator):
+    """Whatever separator and unit staff use, the names and grams come back as written."""
+    text = separator.join(f"{name}{grams}{unit}" for name, grams, unit in items)
+    parsed, rest = parse_ingredient_text(text)
+    assert rest == ""
+    table = shipped_table()
+    assert [(table.find(n).name, g) for n, g in parsed] == [(table.find(n).name, float(g)) for n, g, _ in items]
+
+
+@functools.cache
+def shipped_table() -> FoodTable:
+    return FoodTable.of(shipped_foods())

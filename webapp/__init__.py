@@ -10,7 +10,7 @@ from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
 from sync.config import Config
-from webapp import api, auth, db, i18n, notify, views
+from webapp import api, auth, db, i18n, notify, nutrition, views
 from webapp.secrets import secret_key_for
 
 csrf = CSRFProtect()
@@ -36,6 +36,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
     auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(nutrition.bp)
     app.register_blueprint(notify.bp)
 
     @app.after_request
