@@ -114,7 +114,7 @@ def parse(text: str, file: PurePath) -> Config:
         detail = str(exc)[:place.start()].strip() if place else str(exc)
         where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
         hint = "；Windows 路径请写在单引号里，例如 paths = ['D:\\后勤']" if "\\" in detail or "hex" in detail else ""
-        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}{hint}）{_bare_key_hint(file, place)}") from None
+        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}{hint}）{_bare_key_hint(text, place)}") from None
     reader = _Reader(file, data)
     config = reader.build()
     config.file = file
@@ -122,12 +122,10 @@ def parse(text: str, file: PurePath) -> Config:
     return config
 
 
-def _bare_key_hint(file: Path, place: re.Match | None) -> str:
+def _bare_key_hint(text: str, place: re.Match | None) -> str:
     """TOML wants a Chinese name on the left of "=" in quotes ([notify.people] 刘师傅 = …)."""
-    try:
-        line = file.read_text(encoding="utf-8").splitlines()[int(place[1]) - 1] if place else ""
-    except (OSError, UnicodeDecodeError, IndexError):
-        return ""
+    lines = text.splitlines()
+    line = lines[int(place[1]) - 1] if place and int(place[1]) <= len(lines) else ""
     name = line.split("=", 1)[0].strip()
     if "=" in line and name and not name.isascii() and name[0] not in "\"'":
         return f"；中文名字写在等号左边时要加引号，例如 \"{name}\" = …"
