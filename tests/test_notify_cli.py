@@ -211,7 +211,7 @@ def test_bad_channel_url_is_one_message_that_does_not_repeat_it(tmp_path):
 
 
 def test_the_service_notifies_after_its_cycle(demo, hook):
-    config = write_config(demo, f"json://127.0.0.1:{hook.port}/houqin", extra='digest_time = ""')
+    config = write_config(demo, f"json://houqin:Pw0rdOfTheHook9@127.0.0.1:{hook.port}/houqin", extra='digest_time = ""')
     served = Served("--config", str(config))
     try:
         served.wait_for_runs(1)
@@ -224,6 +224,9 @@ def test_the_service_notifies_after_its_cycle(demo, hook):
             time.sleep(0.3)
         assert channel["name"] == "园务群" and channel["sends"][0]["ok"] and channel["sends"][0]["kind"] == "alerts"
         assert len(hook.received) == 1 and "纯牛奶" in hook.received[0].text
-        assert "园务群" in served.output() and "json://" not in served.output()
+        while "园务群" not in served.output() and time.monotonic() < deadline:
+            time.sleep(0.3)  # the cycle's log lines come to the service through a queue
+        assert "通知“园务群”：已发送" in served.output() and "json://" not in served.output()
+        assert "Pw0rdOfTheHook9" not in served.output() + body + served.get("/")[1]
     finally:
         served.stop()

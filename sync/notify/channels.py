@@ -28,7 +28,7 @@ import requests
 from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.wecombot import NotifyWeComBot
 
-from sync.notify.model import Channel
+from sync.notify.model import TOKEN_HOSTS, Channel
 
 _apprise_log = logging.getLogger("apprise")
 _apprise_log.propagate = False
@@ -118,13 +118,11 @@ class HouqinWeComBot(NotifyWeComBot):
 
 
 _OVERRIDES = {"dingtalk": HouqinDingTalk, "wecombot": HouqinWeComBot}
-# Services whose URL carries the token where a host would be: nothing of it is shown.
-_TOKEN_HOSTS = {"dingtalk", "wecombot", "feishu", "lark"}
 
 
 def instantiate(channel: Channel, mentions: tuple[str, ...] = ()):
     """The apprise plugin object for a channel (None when apprise cannot read the URL)."""
-    _hidden.values.update(_secret_parts(channel))
+    _hidden.values.update(channel.hidden_everywhere())
     plugin_class = _OVERRIDES.get(channel.scheme)
     if plugin_class is None:
         return apprise.Apprise.instantiate(channel.url)
@@ -183,27 +181,15 @@ def bot_id(channel: Channel) -> str:
 def describe(channel: Channel) -> str:
     """The channel's service, and the server for those whose host is no secret: for pages and logs."""
     service = SERVICE_NAMES.get(channel.scheme, channel.scheme)
-    if channel.scheme in _TOKEN_HOSTS:
+    if channel.scheme in TOKEN_HOSTS:
         return service
     host = urlsplit(channel.url).hostname or ""
     return f"{service} {host}".strip()
 
 
-def _secret_parts(channel: Channel) -> list[str]:
-    """Every piece of a channel's URL that may be a token, secret, key or password, longest first."""
-    parts = urlsplit(channel.url)
-    secret = {parts.username, parts.password, *channel.secrets, *(p for p in parts.path.split("/"))}
-    if channel.scheme in _TOKEN_HOSTS:
-        secret.add(parts.hostname)  # the token is the host part of these URLs
-        secret.add(parts.netloc.rsplit("@", 1)[-1])
-    for pair in parts.query.split("&"):
-        secret.add(pair.partition("=")[2])
-    return sorted((s for s in secret if s and len(s) >= 4), key=len, reverse=True)
-
-
 def redact(text: str, channel: Channel) -> str:
     """Text about a channel with its token, secret, key and password blanked out."""
-    for value in _secret_parts(channel):
+    for value in channel.secret_parts():
         text = text.replace(value, "***")
     return text
 

@@ -8,8 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import time
+from urllib.parse import unquote, urlsplit
 
 LEVELS = ("error", "warning", "none")
+# Services whose URL carries the token where a host would be: nothing of it is shown.
+TOKEN_HOSTS = frozenset({"dingtalk", "wecombot", "feishu", "lark"})
+_SECRET_QUERY = frozenset({"token", "access_token", "secret", "key", "apikey", "pass", "password"})
+
+
+def _token_like(text: str) -> bool:
+    """A webhook path or query part that reads like a key: long, letters and digits mixed."""
+    return len(text) >= 12 and any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
 
 
 @dataclass
@@ -34,6 +43,32 @@ class Channel:
             return False
         return self.covers(sheet, sheet_id)
 
+    def secret_parts(self) -> list[str]:
+        """Every piece of the URL that may be a token, secret, key or password, longest first."""
+        parts = urlsplit(self.url)
+        secret = {parts.username, parts.password, *self.secrets, *parts.path.split("/")}
+        if self.scheme in TOKEN_HOSTS:
+            secret.add(parts.hostname)  # the token is the host part of these URLs
+            secret.add(parts.netloc.rsplit("@", 1)[-1])
+        for pair in parts.query.split("&"):
+            secret.add(pair.partition("=")[2])
+        return sorted((s for s in secret if s and len(s) >= 4), key=len, reverse=True)
+
+    def hidden_everywhere(self) -> list[str]:
+        """The parts no log line may show, whatever it is about: passwords, tokens, keys and
+        values from the environment (narrower than secret_parts, so ordinary words survive)."""
+        parts = urlsplit(self.url)
+        hidden = {parts.password, *self.secrets}
+        if self.scheme in TOKEN_HOSTS:
+            hidden |= {parts.hostname, parts.username}
+        hidden |= {p for p in parts.path.split("/") if _token_like(p)}
+        for pair in parts.query.split("&"):
+            name, _, value = pair.partition("=")
+            if name.lower() in _SECRET_QUERY or _token_like(value):
+                hidden.add(value)
+        hidden |= {unquote(h) for h in hidden if h}  # as typed and as sent
+        return sorted((s for s in hidden if s and len(s) >= 4), key=len, reverse=True)
+
     def covers(self, sheet: str, sheet_id: str = "") -> bool:
         return "*" in self.sheets or sheet in self.sheets or (bool(sheet_id) and sheet_id in self.sheets)
 
@@ -45,6 +80,10 @@ class NotifySettings:
     people: dict[str, str] = field(default_factory=dict)
     digest_time: time | None = time(7, 30)
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
+
+    def secret_values(self) -> list[str]:
+        """What no log line may show: every channel's tokens, keys and passwords."""
+        return [value for channel in self.channels for value in channel.hidden_everywhere()]
 
     def in_quiet_hours(self, moment: time) -> bool:
         if not self.quiet_hours:
