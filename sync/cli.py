@@ -35,7 +35,7 @@ _ARGPARSE_ZH = [
     (re.compile(r"^invalid int value: (.+)$"), lambda m: f"{m[1]} 不是整数"),
     (re.compile(r"^expected one argument$"), lambda m: "后面应写一个值"),
     (re.compile(r"^unrecognized arguments: (.+)$"), lambda m: f"不认识的参数：{m[1]}"),
-    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、nutrition、setup 或 autostart"),
+    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、nutrition、report、setup 或 autostart"),
     (re.compile(r"^the following arguments are required: (.+)$"), lambda m: f"缺少参数：{m[1]}"),
 ]
 
@@ -114,6 +114,10 @@ def build_parser() -> argparse.ArgumentParser:
     sources(notify_digest)
     notify_digest.add_argument("--today", type=_today, help="早报按哪一天（默认今天）")
     nutrition_cli.add_parser(commands, sources)
+
+    from sync.report.command import add_parser as add_report_parser
+
+    add_report_parser(commands, sources, _today)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
@@ -279,6 +283,12 @@ def cmd_notify(args: argparse.Namespace) -> int:
     return notify_test(config) if args.notify_command == "test" else notify_digest(config, args.today)
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.report.command import run
+
+    return run(args, load_config, UsageError)
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     return setup_wizard.run(args)
 
@@ -311,7 +321,7 @@ def cmd_nutrition(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
             "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart,
-            "notify": cmd_notify}
+            "report": cmd_report, "notify": cmd_notify}
 
 
 def main(argv: list[str] | None = None) -> int:

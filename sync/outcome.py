@@ -36,6 +36,8 @@ class RunResult:
     sources: list[SourceResult]
     # Counts per sheet and severity, coverage figures, calendar warnings (rules.summary).
     summary: dict = field(default_factory=dict)
+    # This term's figures so far (rules.term_report), for the 学期报告 page; None if not made.
+    term_report: dict | None = None
     # Finding key -> [(role, name)] from its row's 责任人/经手人/执行人, for notifications.
     people: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 

@@ -120,7 +120,7 @@ def test_one_message_for_the_milk_never_twice_again_when_it_reopens_and_a_digest
 def page_and_api(config_path: Path) -> str:
     config = config_module.load(config_path)
     client = create_app(config, secret_key="test").test_client()
-    pages = [client.get(path).get_data(as_text=True) for path in ("/", "/api/notify", "/api/status", "/api/findings")]
+    pages = [client.get(path).get_data(as_text=True) for path in ("/?tab=history", "/", "/api/notify", "/api/status", "/api/findings")]
     return "\n".join(pages)
 
 
@@ -227,6 +227,6 @@ def test_the_service_notifies_after_its_cycle(demo, hook):
         while "园务群" not in served.output() and time.monotonic() < deadline:
             time.sleep(0.3)  # the cycle's log lines come to the service through a queue
         assert "通知“园务群”：已发送" in served.output() and "json://" not in served.output()
-        assert "Pw0rdOfTheHook9" not in served.output() + body + served.get("/")[1]
+        assert "Pw0rdOfTheHook9" not in served.output() + body + served.get("/?tab=history")[1]
     finally:
         served.stop()
