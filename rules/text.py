@@ -35,9 +35,9 @@ def mask_id(text: str) -> str:
 
 
 # 18-digit resident ID (last may be X), 15-digit old IDs, and passport-like codes.
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|[A-Z]{1,2}\d{7,9})(?![0-9A-Za-z])")
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|[A-Z]{1,2}\d{7,9})(?![0-9A-Za-z])")
 
 
 def mask_ids(text: str) -> str:
-    """Text with every ID number in it masked, as the page and notifications show it."""
-    return _ID_NUMBER.sub(lambda m: mask_id(m[0]), text)
+    """Every ID number inside a text masked (the page, the API and notifications all use it)."""
+    return _ID.sub(lambda m: mask_id(m[0]), text)

@@ -21,6 +21,8 @@ from rules.calendar import Term
 from rules.kinds.base import Deployment
 from rules.nutrition.settings import NutritionSettingsError, settings_from
 from sync import places
+from sync.notify.model import NotifySettings
+from sync.notify.settings import read_notify
 from sync.sources.xlsx.limits import ReadLimits
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
@@ -58,6 +60,8 @@ class WebSettings:
     https: bool = False
     # A reverse proxy in front: trust its X-Forwarded-For/-Proto (one hop).
     proxy: bool = False
+    # The page's address as staff open it (e.g. http://192.168.1.10:8000/): linked in notifications.
+    public_url: str | None = None
 
 
 @dataclass
@@ -75,6 +79,7 @@ class Config(Deployment):
     backups: int = 10
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     schema_path: Path | None = None
     # The TOML file this came from (None when only paths were given), for messages.
     file: Path | None = None
@@ -159,7 +164,17 @@ def _toml_message(file: PurePath, text: str, exc: tomllib.TOMLDecodeError) -> st
         path = example[1] if example else "D:\\后勤表格"
         hint = (f"：双引号里的反斜杠 \\ 有特殊含义；Windows 路径请写成 '{path}'（单引号）"
                 f"或 \"{path.replace(chr(92), '/')}\"（斜杠）")
-    return f"配置文件 {file}{where}：TOML 格式错误（{detail}）{hint}"
+    return f"配置文件 {file}{where}：TOML 格式错误（{detail}）{hint}{_bare_key_hint(text, place)}"
+
+
+def _bare_key_hint(text: str, place: re.Match | None) -> str:
+    """TOML wants a Chinese name on the left of "=" in quotes ([notify.people] 刘师傅 = …)."""
+    lines = text.splitlines()
+    line = lines[int(place[1]) - 1] if place and int(place[1]) <= len(lines) else ""
+    name = line.split("=", 1)[0].strip()
+    if "=" in line and name and not name.isascii() and name[0] not in "\"'":
+        return f"；中文名字写在等号左边时要加引号，例如 \"{name}\" = …"
+    return ""
 
 
 def _apply_env(config: Config) -> None:
@@ -220,7 +235,7 @@ class _Reader:
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema",
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "notify",
                  "nutrition", "limits"}
         self.known(self.data, known, "")
         config = Config(origin=str(self.file))
@@ -318,13 +333,14 @@ class _Reader:
             )
 
         web = self.section("web")
-        self.known(web, {"host", "port", "password", "secret_key", "https", "proxy"}, "web.")
+        self.known(web, {"host", "port", "password", "secret_key", "https", "proxy", "public_url"}, "web.")
         config.web.host = self.get(web, "host", str, "web.", config.web.host)
         config.web.port = self.get(web, "port", int, "web.", config.web.port)
         config.web.password = self.get(web, "password", str, "web.") or None
         config.web.secret_key = self.get(web, "secret_key", str, "web.") or None
         config.web.https = self.get(web, "https", bool, "web.", False)
         config.web.proxy = self.get(web, "proxy", bool, "web.", False)
+        config.web.public_url = self.get(web, "public_url", str, "web.") or None
 
         limits = self.section("limits")
         self.known(limits, {"max_unzipped_mb", "max_rows", "max_columns"}, "limits.")
@@ -334,6 +350,8 @@ class _Reader:
             if value <= 0:
                 raise self.fail(f"limits.{key}", "应大于 0")
         config.limits = ReadLimits(**caps)
+
+        config.notify = read_notify(self, self.section("notify"))
 
         if not config.paths and not config.google.spreadsheets:
             raise self.fail("sources", "没有配置任何表格：请在 [sources] paths 或 [google] spreadsheets 中填写")

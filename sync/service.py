@@ -30,6 +30,7 @@ from sync.config import Config
 from sync.cycle import run_cycle
 from sync.instance import AlreadyServing, ServiceLock
 from sync.logs import listen, log_to_queue, setup_logging
+from sync.notify.hook import after_cycle
 from sync.pack_file import PackFileError
 
 log = logging.getLogger("houqin")
@@ -77,6 +78,7 @@ def _cycle_process(config: Config, stop, report, log_queue=None) -> None:
     try:
         result = run_cycle(config, stop=stop)
         _store(report, db, lambda: state.record_run(db, result))
+        after_cycle(config, result, digests=True)  # never raises: a channel's trouble is not the sync's
         for source in result.sources:
             if not source.read_ok:
                 log.warning("无法读取 %s：%s", source.source, source.error)
@@ -131,9 +133,9 @@ class SyncRunner:
                 log.error(message)
                 self.record_failure(started, message)
             else:
-                self.after_cycle(started, report.get())
+                self.mend_after(started, report.get())
 
-    def after_cycle(self, started: datetime, problem: str) -> None:
+    def mend_after(self, started: datetime, problem: str) -> None:
         """Mend what can be mended (a corrupt database is moved aside and the cycle run again
         at once); remember what cannot (read-only, full disk), for /healthz."""
         if not problem:
