@@ -148,8 +148,9 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     today = today or today_for(config)
     sources = make_sources(config)
     result = check(config, pack, today, sources)
-    # The judged tables are not needed to write: let the write-back reuse their memory (a
-    # 1,048,576-row sheet would otherwise hold both its cells and its sheet XML at once).
+    term_report, people = current_term_report(config, pack, result), responsible(result.findings, result.tables)
+    # The judged tables are not needed past this point: let the write-back reuse their memory
+    # (a 1,048,576-row sheet would otherwise hold both its cells and its sheet XML at once).
     result.tables.clear()
     by_name = {s.name: s for s in sources}
     for source_result in result.sources:
@@ -169,8 +170,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary, term_report=current_term_report(config, pack, result),
-                     people=responsible(result.findings, result.tables))
+                     sources=result.sources, summary=result.summary, term_report=term_report, people=people)
 
 
 def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict[str, Any] | None:
