@@ -16,7 +16,7 @@ from common import median_times, report, stock_workbook
 
 from rules.validate import validate  # noqa: E402
 from sync.pack_file import read_pack  # noqa: E402
-from sync.xlsx_source import WorkbookSource  # noqa: E402
+from sync.sources.xlsx.source import WorkbookSource  # noqa: E402
 
 TYPES = {"string": "string", "integer": "integer", "number": "number", "date": "date"}
 

@@ -17,7 +17,7 @@ from common import median_times, menu_workbook, report, stock_workbook
 from sync.config import Config  # noqa: E402
 from sync.cycle import check  # noqa: E402
 from sync.pack_file import read_pack  # noqa: E402
-from sync.xlsx_source import WorkbookSource  # noqa: E402
+from sync.sources.xlsx.source import WorkbookSource  # noqa: E402
 
 TODAY = date(2026, 11, 25)
 

@@ -20,7 +20,7 @@ from common import OUT, report, stock_workbook
 
 def houqin(path: Path, rows: int) -> None:
     from rules.alerts import Alert
-    from sync.xlsx_write import SheetAlerts, write_alerts
+    from sync.sources.xlsx.writing import SheetAlerts, write_alerts
 
     alerts = {row: Alert(f"【错误】“食材{row}”已过期 {row % 30} 天，请立即清理", "error") for row in range(2, rows + 2, 20)}
     outcome = write_alerts(path, {"库存": SheetAlerts(1, alerts)}, backups=0)
@@ -55,7 +55,7 @@ def measure(mode: str, source: Path, rows: int, repeat: int) -> tuple[float, flo
 
 def baseline_peak() -> float:
     """What an idle Python with the same imports takes, to show what the work itself costs."""
-    code = "import resource, openpyxl, sync.xlsx_write; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
+    code = "import resource, openpyxl, sync.sources.xlsx.writing; print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)"
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                           cwd=Path(__file__).resolve().parents[1])
     return float(done.stdout.strip())

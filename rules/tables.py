@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from rules.model import ERROR, WARNING, Finding, Table, cell_ref, display_value
-from rules.schema import Pack, SheetSpec
+from rules.pack.spec import Pack, SheetSpec
 from rules.text import fold, header_key
 
 # Staff put a title or two above the header; past this many rows it is not a header.

@@ -231,7 +231,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from sync.init_workbook import write_empty_workbook
+    from sync.demo.blank import write_empty_workbook
 
     pack = read_pack(Path(args.schema) if args.schema else None)
     out = Path(args.out)

@@ -15,14 +15,15 @@ from typing import Any
 from rules.alerts import Alert, row_alerts
 from rules.engine import Settings, evaluate
 from rules.model import Finding
-from rules.schema import Pack
+from rules.pack.spec import Pack
 from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync.config import Config
-from sync.outcome import RunResult, SourceResult, WriteOutcome
+from sync.outcome import RunResult, SourceResult
+from sync.sources.base import WriteOutcome
 from sync.pack_file import read_pack
-from sync.sources import ReadResult, Source, SourceError
-from sync.xlsx_source import WorkbookSource, discover
+from sync.sources.base import ReadResult, Source, SourceError
+from sync.sources.xlsx.source import WorkbookSource, discover
 
 
 def today_for(config: Config) -> date:
@@ -33,7 +34,7 @@ def today_for(config: Config) -> date:
 def make_sources(config: Config) -> list[Source]:
     sources: list[Source] = [WorkbookSource(path, config.backups) for path in discover(config.paths)]
     if config.google.spreadsheets:
-        from sync.gsheets import google_sources
+        from sync.sources.gsheets.source import google_sources
 
         try:
             sources.extend(google_sources(config))

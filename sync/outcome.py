@@ -1,4 +1,4 @@
-"""What a source reports after a write-back attempt, for the run log and the status page."""
+"""What one cycle produced, per source and in all: for the run log and the status page."""
 
 from __future__ import annotations
 
@@ -7,26 +7,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from rules.model import Finding
-
-WriteStatus = Literal["written", "unchanged", "skipped", "aborted", "failed", "readonly"]
-
-
-@dataclass
-class WriteOutcome:
-    """Result of writing alerts into one workbook or spreadsheet.
-
-    `reason` is a plain-Chinese sentence for staff ("文件被张老师打开，下次同步再写入");
-    `reason_en` the same in English. `api_calls` counts Google API requests (0 for files).
-    """
-
-    status: WriteStatus
-    reason: str = ""
-    reason_en: str = ""
-    sheets_changed: list[str] = field(default_factory=list)
-    cells_changed: int = 0
-    api_calls: int = 0
-    backup: str | None = None
-
+from sync.sources.base import WriteOutcome
 
 @dataclass
 class SourceResult:

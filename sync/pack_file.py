@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from rules.schema import Pack, SchemaError, load_pack
+from rules.pack.spec import Pack, SchemaError, load_pack
 
-DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "sheets_schema.json"
+DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "pack" / "sheets_schema.json"
 
 
 class PackFileError(Exception):

@@ -9,14 +9,14 @@ from typing import Any
 
 from rules.engine import Settings, evaluate
 from rules.model import Finding
-from rules.schema import Pack, load_pack
+from rules.pack.spec import Pack, load_pack
 from rules.tables import build_table
 from rules.validate import validate
 from tests.conftest import ROOT
 
 
 def pack_data() -> dict[str, Any]:
-    return json.loads((ROOT / "sheets_schema.json").read_text(encoding="utf-8"))
+    return json.loads((ROOT / "rules" / "pack" / "sheets_schema.json").read_text(encoding="utf-8"))
 
 
 def rule_params(data: dict[str, Any], rule_id: str) -> dict[str, Any]:

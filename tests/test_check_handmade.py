@@ -118,7 +118,7 @@ def test_english_messages(tmp_path):
 
 def test_every_date_form_is_read_as_the_same_kind_of_date(tmp_path, pack):
     from rules.validate import validate
-    from sync.xlsx_source import WorkbookSource
+    from sync.sources.xlsx.source import WorkbookSource
 
     book = tmp_path / "安全.xlsx"
     make_workbook(book)

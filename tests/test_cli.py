@@ -26,7 +26,7 @@ def assert_one_clear_failure(done: subprocess.CompletedProcess, *words: str) -> 
 
 
 def test_bad_schema_names_the_file_and_json_path(tmp_path):
-    schema = json.loads((ROOT / "sheets_schema.json").read_text(encoding="utf-8"))
+    schema = json.loads((ROOT / "rules" / "pack" / "sheets_schema.json").read_text(encoding="utf-8"))
     schema["sheets"][1]["fields"][3]["type"] = "数字"
     bad = tmp_path / "schema.json"
     bad.write_text(json.dumps(schema, ensure_ascii=False), encoding="utf-8")

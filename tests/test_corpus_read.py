@@ -5,8 +5,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from sync.sources import SourceError
-from sync.xlsx_source import WorkbookSource
+from sync.sources.base import SourceError
+from sync.sources.xlsx.source import WorkbookSource
 from tests.conftest import ROOT
 
 

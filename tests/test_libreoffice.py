@@ -8,7 +8,7 @@ import subprocess
 from openpyxl import load_workbook
 
 from rules.alerts import Alert
-from sync.xlsx_write import SheetAlerts, write_alerts
+from sync.sources.xlsx.writing import SheetAlerts, write_alerts
 from tests.conftest import require
 from tests.staff_workbooks import HEADER_ROW, make_staff_workbook
 

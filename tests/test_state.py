@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from rules.model import Finding
 from sync import state
-from sync.outcome import RunResult, SourceResult, WriteOutcome
+from sync.outcome import RunResult, SourceResult
+from sync.sources.base import WriteOutcome
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 8, 0, tzinfo=ZONE)

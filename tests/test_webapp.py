@@ -11,7 +11,8 @@ import pytest
 from rules.model import Finding
 from sync import state
 from sync.config import Config, WebSettings
-from sync.outcome import RunResult, SourceResult, WriteOutcome
+from sync.outcome import RunResult, SourceResult
+from sync.sources.base import WriteOutcome
 from webapp import create_app
 
 NOW = datetime.now(ZoneInfo("Asia/Shanghai"))

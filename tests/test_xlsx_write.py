@@ -11,8 +11,8 @@ import pytest
 from openpyxl import load_workbook
 
 from rules.alerts import Alert
-from sync.file_safety import BACKUP_DIR, fingerprint
-from sync.xlsx_write import SheetAlerts, writable_reason, write_alerts
+from sync.sources.xlsx.file_safety import BACKUP_DIR, fingerprint
+from sync.sources.xlsx.writing import SheetAlerts, writable_reason, write_alerts
 from tests.staff_workbooks import HEADER_ROW, ROWS, cells_by_ref, make_staff_workbook, members
 
 SHEET_XML = "xl/worksheets/sheet1.xml"
@@ -194,7 +194,7 @@ def test_1904_dated_workbook(tmp_path):
 
 def test_a_save_landing_during_the_swap_wins(staff, monkeypatch):
     """Staff save in the instant the original is set aside: their file stands, ours is dropped."""
-    import sync.file_safety as safety
+    import sync.sources.xlsx.file_safety as safety
 
     seen = fingerprint(staff)
     real_link = os.link

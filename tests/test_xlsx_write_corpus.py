@@ -7,8 +7,8 @@ import shutil
 import zipfile
 
 from rules.alerts import Alert
-from sync.xlsx_parts import sheet_parts
-from sync.xlsx_write import SheetAlerts, writable_reason, write_alerts
+from sync.sources.xlsx.parts import sheet_parts
+from sync.sources.xlsx.writing import SheetAlerts, writable_reason, write_alerts
 from tests.staff_workbooks import cells_by_ref, members
 
 

@@ -7,7 +7,7 @@ import functools
 import gspread
 from google.auth.credentials import AnonymousCredentials
 
-from sync.gsheets import RetryingHTTPClient
+from sync.sources.gsheets.source import RetryingHTTPClient
 
 
 def make_client(fake) -> gspread.Client:

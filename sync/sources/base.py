@@ -8,12 +8,31 @@ know which kind it talks to.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from rules.alerts import Alert
 from rules.model import Finding, Table
-from rules.schema import Pack
-from sync.outcome import WriteOutcome
+from rules.pack.spec import Pack
+
+
+WriteStatus = Literal["written", "unchanged", "skipped", "aborted", "failed", "readonly"]
+
+
+@dataclass
+class WriteOutcome:
+    """Result of writing alerts into one workbook or spreadsheet.
+
+    `reason` is a plain-Chinese sentence for staff ("文件被张老师打开，下次同步再写入");
+    `reason_en` the same in English. `api_calls` counts Google API requests (0 for files).
+    """
+
+    status: WriteStatus
+    reason: str = ""
+    reason_en: str = ""
+    sheets_changed: list[str] = field(default_factory=list)
+    cells_changed: int = 0
+    api_calls: int = 0
+    backup: str | None = None
 
 
 class SourceError(Exception):

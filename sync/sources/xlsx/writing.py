@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert, highlight_formulas
 from rules.model import column_letter
-from sync.file_safety import (
+from sync.sources.xlsx.file_safety import (
     FileFingerprint,
     SavedMeanwhile,
     find_lock,
@@ -32,8 +32,8 @@ from sync.file_safety import (
     swap_in,
     temporary_beside,
 )
-from sync.outcome import WriteOutcome
-from sync.xlsx_parts import sheet_parts, workbook_part
+from sync.sources.base import WriteOutcome
+from sync.sources.xlsx.parts import sheet_parts, workbook_part
 
 __all__ = ["FileFingerprint", "SheetAlerts", "write_alerts", "writable_reason"]
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from rules.schema import Pack
-from sync.workbook_layout import add_pack_sheet, guide_sheet
+from rules.pack.spec import Pack
+from sync.demo.layout import add_pack_sheet, guide_sheet
 
 
 def write_empty_workbook(pack: Pack, out: Path) -> Path:

@@ -22,11 +22,11 @@ from requests.exceptions import RequestException
 
 from rules.alerts import ERROR_TAG, Alert, highlight_formulas
 from rules.model import CellError, column_letter
-from rules.schema import Pack
+from rules.pack.spec import Pack
 from rules.tables import build_tables
 from sync.config import Config, GoogleSpreadsheet
-from sync.outcome import WriteOutcome
-from sync.sources import ReadResult, SourceError
+from sync.sources.base import WriteOutcome
+from sync.sources.base import ReadResult, SourceError
 
 GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]

@@ -11,7 +11,7 @@ from typing import Any
 
 import jsonschema
 
-from rules.pack_schema import PACK
+from rules.pack.meta_schema import PACK
 from rules.text import fold, header_key
 
 
