@@ -14,7 +14,7 @@ import python_calamine
 
 from rules.alerts import ALERT_HEADER, highlight_formulas
 from rules.model import column_letter
-from sync.xlsx_parts import sheet_parts
+from sync.sources.xlsx.parts import sheet_parts
 from tests.staff_workbooks import cells_by_ref
 
 _CF_BLOCK = re.compile(rb"<(?:\w+:)?conditionalFormatting\b.*?</(?:\w+:)?conditionalFormatting>", re.S)
