@@ -23,6 +23,7 @@ from sync.outcome import RunResult, SourceResult
 from sync.sources.base import WriteOutcome
 from sync.pack_file import read_pack
 from sync.sources.base import ReadResult, Source, SourceError
+from sync.sources.xlsx.leftovers import recover_folders
 from sync.sources.xlsx.source import WorkbookSource, discover
 
 
@@ -141,8 +142,15 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     started = datetime.now(config.zone)
     pack = pack or read_pack(config.schema_path)
     today = today or today_for(config)
+    # A write interrupted last time (power cut, killed process) is finished first, so that
+    # no workbook is missing from its name for longer than until this cycle.
+    recovered = recover_folders(config.paths) if write else []
     sources = make_sources(config)
     result = check(config, pack, today, sources)
+    if recovered:
+        result.findings[:0] = recovered
+        result.summary = summarise(result.findings, {k: v for k, v in result.summary.items()
+                                                     if k not in ("errors", "warnings", "sheets")})
     by_name = {s.name: s for s in sources}
     for source_result in result.sources:
         if not source_result.read_ok or not write:
