@@ -14,8 +14,8 @@ from typing import Any
 
 from rules.calendar import SchoolCalendar, Term
 from rules.model import ERROR, WARNING, Finding
-from rules.parse import GuessedYearDate
 from rules.pack.spec import Pack, RuleSpec
+from rules.parse import GuessedYearDate
 from rules.text import fold
 from rules.validate import TypedTable, finding
 

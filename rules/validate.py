@@ -15,8 +15,8 @@ from typing import Any
 
 from rules import parse
 from rules.model import ERROR, Finding, Table, cell_ref, display_value
-from rules.parse import Bad
 from rules.pack.spec import FieldSpec, SheetSpec
+from rules.parse import Bad
 from rules.text import mask_id
 
 TYPE_NAMES = {

@@ -20,9 +20,8 @@ from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync.config import Config
 from sync.outcome import RunResult, SourceResult
-from sync.sources.base import WriteOutcome
 from sync.pack_file import read_pack
-from sync.sources.base import ReadResult, Source, SourceError
+from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
 from sync.sources.xlsx.leftovers import recover_folders
 from sync.sources.xlsx.source import WorkbookSource, discover
 

@@ -9,6 +9,7 @@ from typing import Literal
 from rules.model import Finding
 from sync.sources.base import WriteOutcome
 
+
 @dataclass
 class SourceResult:
     """One source's part of a run: whether it could be read, and what the write-back did."""

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal, Protocol
 
-from rules.alerts import Alert
+from rules.alerts import ALERT_HEADER, Alert
 from rules.model import Finding, Table
 from rules.pack.spec import Pack
-
 
 WriteStatus = Literal["written", "unchanged", "skipped", "aborted", "failed", "readonly"]
 
@@ -52,6 +51,8 @@ class ReadResult:
     tables: list[Table]
     findings: list[Finding] = field(default_factory=list)
     state: Any = None
+    # The pack's alert column header, which the write-back looks for and writes.
+    alert_header: str = ALERT_HEADER
 
 
 class Source(Protocol):

@@ -7,7 +7,7 @@ import functools
 import gspread
 from google.auth.credentials import AnonymousCredentials
 
-from sync.sources.gsheets.source import RetryingHTTPClient
+from sync.sources.gsheets.client import RetryingHTTPClient
 
 
 def make_client(fake) -> gspread.Client:

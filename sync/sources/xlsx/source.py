@@ -78,7 +78,7 @@ class WorkbookSource:
         """The pack's sheets of this workbook as tables (other sheets are not even parsed)."""
         grids = self.grids(lambda title: match_sheet(title, pack) is not None)
         tables, findings = build_tables(self.name, grids, pack)
-        return ReadResult(tables=tables, findings=findings, state=self.state)
+        return ReadResult(tables=tables, findings=findings, state=self.state, alert_header=pack.alert_header)
 
     def grids(self, wanted: Callable[[str], bool]) -> list[tuple[str, list[list[Any]]]]:
         """(title, grid) of every sheet `wanted` accepts; grid[0] is sheet row 1.
@@ -95,6 +95,7 @@ class WorkbookSource:
             zh, en = READONLY_REASONS.get(suffix, ("这种格式只能检查，不能写回提醒", "This format is checked but never written"))
             return WriteOutcome(status="readonly", reason=zh, reason_en=en)
         expected = read.state  # the FileFingerprint taken when the workbook was read
-        sheets = {table.sheet: SheetAlerts(header_row=table.header_row, alerts=alerts.get(table.sheet, {}))
+        sheets = {table.sheet: SheetAlerts(header_row=table.header_row, alerts=alerts.get(table.sheet, {}),
+                                          header=read.alert_header)
                   for table in read.tables}
         return write_alerts(self.path, sheets, backups=self.backups, expected=expected)

@@ -21,8 +21,9 @@ from html import unescape
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
+
 from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert, highlight_formulas
-from rules.model import column_letter
 from sync.sources.base import WriteOutcome
 from sync.sources.xlsx.access import folder_outcome, write_refusal
 from sync.sources.xlsx.file_safety import (
@@ -46,7 +47,6 @@ __all__ = ["FileFingerprint", "SheetAlerts", "write_alerts", "writable_reason"]
 # Excel's own "light red fill with dark red text" and "yellow fill with dark yellow text".
 DXF_ERROR = b'<dxf><font><color rgb="FF9C0006"/></font><fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>'
 DXF_WARNING = b'<dxf><font><color rgb="FF9C5700"/></font><fill><patternFill><bgColor rgb="FFFFEB9C"/></patternFill></fill></dxf>'
-ERROR_MARK = escape(ERROR_TAG["zh"]).encode()
 MAX_ROW = 1048576
 
 # Elements that come after <conditionalFormatting> in CT_Worksheet, in schema order.
@@ -64,6 +64,7 @@ class SheetAlerts:
 
     header_row: int
     alerts: dict[int, Alert] = field(default_factory=dict)
+    header: str = ALERT_HEADER
 
 
 class NotWritable(Exception):
@@ -122,10 +123,8 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
 def _column_number(letters: bytes) -> int:
-    number = 0
-    for char in letters:
-        number = number * 26 + char - 64
-    return number - 1
+    """0-based column index of a cell reference's letters."""
+    return column_index_from_string(letters.decode()) - 1
 
 
 def _cell_text(attrs: bytes, body: bytes | None, strings: SharedStrings) -> str:
@@ -233,7 +232,9 @@ def _cf_block(prefix: bytes, last_column: str, first_row: int, alert_column: str
 
 
 def _ours(block: bytes) -> bool:
-    return ERROR_MARK in block and b"OR(LEFT(" in block
+    """A conditional-format block Houqin wrote, however the writer escaped its text
+    (a workbook saved by an lxml-backed writer spells the tag as character references)."""
+    return b"OR(LEFT(" in block and ERROR_TAG["zh"] in unescape(block.decode("utf-8", "replace"))
 
 
 @dataclass
@@ -274,13 +275,13 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
     last_staff = -1
     for column, _, _, attrs, body in header_cells:
         text = _cell_text(attrs, body, strings).strip()
-        if text == ALERT_HEADER:
+        if text == wanted.header:
             alert_index = column
         elif text:
             last_staff = max(last_staff, column)
     if alert_index is None:
         alert_index = _free_column(xml, last_staff + 1, prefix)
-    letter = column_letter(alert_index)
+    letter = get_column_letter(alert_index + 1)
     # Rows to look at: those wanting an alert, and those holding one now.
     column_cells = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter.encode() + rb'(\d+)"')
     current_rows = {int(m[1]) for m in column_cells.finditer(xml, header.end if header else 0)}
@@ -298,7 +299,7 @@ def _edit_sheet(xml: bytes, wanted: SheetAlerts, strings: SharedStrings, dxf_ids
     splices: list[tuple[int, int, bytes]] = []
     changed = 0
     for number in targets:
-        text = ALERT_HEADER if number == wanted.header_row else (wanted.alerts[number].text if number in wanted.alerts else "")
+        text = wanted.header if number == wanted.header_row else (wanted.alerts[number].text if number in wanted.alerts else "")
         row = rows.get(number)
         if row is None:
             if text:  # a row with no cells at all: add it where it belongs
@@ -363,7 +364,7 @@ def _free_column(xml: bytes, start: int, prefix: bytes) -> int:
     """The first column from `start` with no staff value in any row: never write over data."""
     column = start
     while column < 16384:
-        letter = column_letter(column).encode()
+        letter = get_column_letter(column + 1).encode()
         pattern = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter + rb'\d+"[^>]*>\s*<(?:\w+:)?(?:v|is|f)\b')
         if not pattern.search(xml):
             return column
@@ -382,7 +383,7 @@ def _cf_splice(xml: bytes, prefix: bytes, first_row: int, letter: str, dxf_ids: 
     priorities = [int(p) for b in others for p in re.findall(rb'priority="(\d+)"', b[0])]
     # After staff's own rules: theirs keep their priority and their look where both apply.
     priority = max(priorities, default=0) + 1
-    last_column = column_letter(max(alert_index, last_staff))
+    last_column = get_column_letter(max(alert_index, last_staff) + 1)
     block = _cf_block(prefix, last_column, first_row, letter, dxf_ids[0], dxf_ids[1], priority)
     if len(mine) == 1 and mine[0][0] == block:
         return None
@@ -418,7 +419,7 @@ def _dimension_splice(xml: bytes, prefix: bytes, alert_index: int) -> tuple[int,
     if _column_number(match[3]) >= alert_index:
         return None
     start, end = match.span(3)
-    return start, end, column_letter(alert_index).encode()
+    return start, end, get_column_letter(alert_index + 1).encode()
 
 
 def _styles_with_dxfs(styles: bytes) -> tuple[bytes | None, tuple[int, int]]:
