@@ -13,9 +13,11 @@ from datetime import date
 from typing import Any
 
 from rules.calendar import SchoolCalendar, Term
+from rules.headers import missing_note
 from rules.model import ERROR, WARNING, Finding
 from rules.pack.spec import Pack, RuleSpec
 from rules.parse import GuessedYearDate
+from rules.row_guard import ROW_WISE, row_by_row
 from rules.text import fold
 from rules.validate import TypedTable, finding
 
@@ -110,8 +112,9 @@ def require_columns(typed: TypedTable, names: list[str], rule: Rule) -> None:
     missing = [n for n in names if n and not typed.has(n)]
     if missing:
         joined = "、".join(f"“{n}”" for n in missing)
-        raise RuleCannotRun(f"工作表「{typed.table.sheet}」缺少 {joined} 列，规则“{rule.get('title', rule.id)}”无法检查",
-                            f"Sheet '{typed.table.sheet}' lacks column(s) {', '.join(missing)}; rule {rule.id} cannot run")
+        note_zh, note_en = missing_note(typed.table, typed.spec, missing)
+        raise RuleCannotRun(f"工作表「{typed.table.sheet}」缺少 {joined} 列，规则“{rule.get('title', rule.id)}”无法检查{note_zh}",
+                            f"Sheet '{typed.table.sheet}' lacks column(s) {', '.join(missing)}; rule {rule.id} cannot run{note_en}")
 
 
 def is_blank(value: Any) -> bool:
@@ -212,10 +215,13 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
         if not by_sheet.get(rule.spec.sheet_id):
             continue  # the sheet is absent: already one finding for that
         try:
-            findings.extend(KINDS[rule.spec.kind](rule, ctx))
+            findings.extend(list(KINDS[rule.spec.kind](rule, ctx)))  # all or nothing, for a rerun
         except RuleCannotRun as exc:
             findings.append(sheet_finding(ctx, rule.spec.sheet_id, rule, WARNING, exc.zh, exc.en, "cannot-run"))
         except Exception as exc:  # a rule's own bug must not hide every other alert
+            if rule.spec.kind in ROW_WISE:  # one odd row: that row says so, the others are judged
+                findings.extend(row_by_row(rule, ctx, KINDS[rule.spec.kind]))
+                continue
             findings.append(sheet_finding(ctx, rule.spec.sheet_id, rule, WARNING,
                                           f"规则“{rule.get('title', rule.id)}”无法运行（{type(exc).__name__}），其他检查不受影响",
                                           f"Rule {rule.id} could not run ({exc})", "cannot-run"))

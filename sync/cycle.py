@@ -22,8 +22,8 @@ from sync.config import Config
 from sync.outcome import RunResult, SourceResult
 from sync.pack_file import read_pack
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
-from sync.sources.xlsx.leftovers import recover_folders
-from sync.sources.xlsx.source import WorkbookSource, discover
+from sync.sources.xlsx.leftovers import WHOLE_FILE, recover_folders
+from sync.sources.xlsx.source import WorkbookSource, discover, empty_folder
 
 
 def today_for(config: Config) -> date:
@@ -32,7 +32,13 @@ def today_for(config: Config) -> date:
 
 
 def make_sources(config: Config) -> list[Source]:
-    sources: list[Source] = [WorkbookSource(path, config.backups) for path in discover(config.paths)]
+    sources: list[Source] = []
+    for path in config.paths:
+        found = discover([path])
+        if found:
+            sources.extend(WorkbookSource(workbook, config.backups) for workbook in found)
+        else:  # an emptied or mistyped folder is a source that failed, never "no problems"
+            sources.append(UnavailableSource(str(path), empty_folder(path), kind="xlsx"))
     if config.google.spreadsheets:
         from sync.sources.gsheets.source import google_sources
 
@@ -46,10 +52,8 @@ def make_sources(config: Config) -> list[Source]:
 class UnavailableSource:
     """A source that cannot even be opened; reading it reports why, every cycle."""
 
-    kind = "gsheets"
-
-    def __init__(self, name: str, error: SourceError):
-        self.name, self.error = name, error
+    def __init__(self, name: str, error: SourceError, kind: str = "gsheets"):
+        self.name, self.error, self.kind = name, error, kind
 
     def read(self, pack: Pack) -> ReadResult:
         raise self.error
@@ -95,7 +99,8 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
             continue
         result.reads[source.name] = read
         result.sources.append(SourceResult(source=source.name, kind=source.kind, read_ok=True,  # type: ignore[arg-type]
-                                           url=getattr(source, "url", None), sheet_ids=getattr(read.state, "sheet_ids", {}) or {}))
+                                           url=getattr(source, "url", None), sheet_ids=getattr(read.state, "sheet_ids", {}) or {},
+                                           sheets=sorted({t.sheet for t in read.tables} | {f.sheet for f in read.findings} | {WHOLE_FILE})))
         result.findings.extend(read.findings)
         for table in read.tables:
             typed, problems = validate(table, pack.sheet(table.sheet_id), today)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 import zipfile
-from xml.sax.saxutils import escape
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 import python_calamine
 

@@ -25,6 +25,7 @@ from sync.sources.xlsx.file_safety import (
     store_backup,
 )
 
+WHOLE_FILE = "（整个文件）"  # the "sheet" of a finding about a workbook file as a whole
 _ASIDE = re.compile(r"\.(?P<name>.+)\.houqin-old-\d+-\d+")
 _TEMPORARY = re.compile(r"\.(?P<name>.+)\.houqin-\d+-\d+\.tmp")
 _NOTE = re.compile(r"\.(?P<name>.+)\.houqin-name")
@@ -126,6 +127,6 @@ def _same_file(one: Path, other: Path) -> bool:
 
 
 def _finding(path: Path, rule: str, zh: str, en: str) -> Finding:
-    return Finding(source=str(path), sheet="（整个文件）", row=None, column=None, cell=None, rule=rule,
+    return Finding(source=str(path), sheet=WHOLE_FILE, row=None, column=None, cell=None, rule=rule,
                    kind="validation", severity="warning", message=zh, message_en=en, value=None,
                    key=f"{path}|*||{rule}", sheet_id="*")
