@@ -8,10 +8,10 @@ calendar remembers that year so the status page can say the holiday data is miss
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Any
 
 import chinese_calendar
 
@@ -34,10 +34,10 @@ def _month_day(year: int, text: str) -> date:
 class SchoolCalendar:
     """Terms and school days for one evaluation; pure (no clock, no files)."""
 
-    def __init__(self, terms: list[Any] | None = None, autumn: tuple[str, str] = ("09-01", "01-20"),
+    def __init__(self, terms: list[Term] | None = None, autumn: tuple[str, str] = ("09-01", "01-20"),
                  spring: tuple[str, str] = ("02-20", "07-10"), extra_holidays: list[date] | None = None,
                  extra_workdays: list[date] | None = None):
-        self._configured = [Term(t.name, t.start, t.end) for t in terms or []]
+        self._configured = list(terms or [])
         self.autumn, self.spring = autumn, spring
         self.extra_holidays = set(extra_holidays or [])
         self.extra_workdays = set(extra_workdays or [])
@@ -70,9 +70,6 @@ class SchoolCalendar:
         current = self.current_term(today)
         earlier = [t for t in self.terms(today) if t.end < current.start]
         return earlier[-1] if earlier else None
-
-    def in_term(self, today: date) -> bool:
-        return today in self.current_term(today)
 
     def is_workday(self, day: date) -> bool:
         """China's working day; Monday-Friday for a year the holiday data does not cover."""
@@ -119,9 +116,8 @@ def quarter_of(day: date) -> tuple[int, int]:
 
 def quarter_bounds(year: int, quarter: int) -> tuple[date, date]:
     start = date(year, 3 * quarter - 2, 1)
-    end = date(year + (quarter == 4), (3 * quarter) % 12 + 1, 1) - timedelta(days=1)
-    return start, end
+    return start, month_end(date(year, 3 * quarter, 1))
 
 
 def month_end(day: date) -> date:
-    return date(day.year + (day.month == 12), day.month % 12 + 1, 1) - timedelta(days=1)
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])

@@ -43,19 +43,6 @@ def cell_ref(row: int, column_index: int) -> str:
     return f"{column_letter(column_index)}{row}"
 
 
-@dataclass(slots=True)
-class RawRow:
-    """One non-blank data row as the source gave it: the sheet's own row number and cells."""
-
-    number: int
-    cells: list[Any]
-
-    def get(self, index: int | None) -> Any:
-        if index is None or index >= len(self.cells):
-            return None
-        return self.cells[index]
-
-
 @dataclass
 class Table:
     """One sheet of a source, matched to a sheet of the pack.
@@ -77,15 +64,6 @@ class Table:
     alert_column: int | None = None
     # Filled by the reader when it knows better than a plain list (e.g. Google's sheetId).
     extra: dict[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def from_rows(cls, rows: list[RawRow], **kwargs: Any) -> Table:
-        """A table from RawRow objects (handy in tests)."""
-        return cls(numbers=[r.number for r in rows], cells=[r.cells for r in rows], **kwargs)
-
-    @property
-    def rows(self) -> list[RawRow]:
-        return [RawRow(n, c) for n, c in zip(self.numbers, self.cells, strict=True)]
 
 
 @dataclass

@@ -16,7 +16,7 @@ from pathlib import Path
 from rules.model import Finding
 from sync import config as config_module
 from sync.config import Config, ConfigError
-from sync.pack_file import PackFileError, read_pack
+from sync.pack_file import PackFileError, pack_for, read_pack
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 
@@ -152,7 +152,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     from sync.cycle import check, today_for
 
     config = load_config(args)
-    pack = read_pack(config.schema_path)
+    pack = pack_for(config)
     today = args.today or today_for(config)
     result = check(config, pack, today)
     lang = config.language
@@ -187,7 +187,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sync.cycle import run_cycle
 
     config = load_config(args)
-    pack = read_pack(config.schema_path)
+    pack = pack_for(config)
     result = run_cycle(config, today=args.today, pack=pack)
     zh = config.language != "en"
     for source in result.sources:
@@ -211,7 +211,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from sync.service import ServiceError, serve
 
     config = load_config(args)
-    read_pack(config.schema_path)  # a bad schema stops the service before it binds a port
+    pack_for(config)  # a bad schema stops the service before it binds a port
     try:
         serve(config, host=args.host, port=args.port)
     except ServiceError as exc:

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from rules.calendar import Term
+from rules.kinds.base import Deployment
+
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
 ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
@@ -22,13 +25,6 @@ ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
 
 class ConfigError(Exception):
     """A config mistake, reported as one message naming the file and the setting."""
-
-
-@dataclass
-class Term:
-    name: str
-    start: date
-    end: date
 
 
 @dataclass
@@ -56,29 +52,20 @@ class WebSettings:
 
 
 @dataclass
-class Config:
+class Config(Deployment):
     """Everything a deployment decides; defaults fit a kindergarten in mainland China."""
 
     paths: list[Path] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
-    # Explicit terms; empty means the default autumn/spring terms of every year.
-    terms: list[Term] = field(default_factory=list)
-    autumn: tuple[str, str] = ("09-01", "01-20")
-    spring: tuple[str, str] = ("02-20", "07-10")
-    extra_holidays: list[date] = field(default_factory=list)
-    extra_workdays: list[date] = field(default_factory=list)
-    start_date: date | None = None
-    classes: list[str] = field(default_factory=list)
-    outbreak_mode: bool = False
-    # Rule id -> setting -> value, overriding the schema's defaults.
-    rule_settings: dict[str, dict[str, Any]] = field(default_factory=dict)
     interval_minutes: float = 10
     state_db: Path = Path("var/houqin.sqlite3")
     backups: int = 10
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
     schema_path: Path | None = None
+    # The TOML file this came from (None when only paths were given), for messages.
+    file: Path | None = None
     origin: str = "命令行"
 
     @property
@@ -110,6 +97,7 @@ def load(path: str | Path) -> Config:
         raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
     reader = _Reader(file, data)
     config = reader.build()
+    config.file = file
     _apply_env(config)
     return config
 

@@ -20,7 +20,7 @@ from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync.config import Config
 from sync.outcome import RunResult, SourceResult
-from sync.pack_file import read_pack
+from sync.pack_file import pack_for
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
 from sync.sources.xlsx.leftovers import WHOLE_FILE, recover_folders
 from sync.sources.xlsx.source import WorkbookSource, discover, empty_folder
@@ -78,15 +78,6 @@ class CheckResult:
         return [s for s in self.sources if not s.read_ok]
 
 
-def settings_for(config: Config, today: date) -> Settings:
-    return Settings(
-        today=today, classes=list(config.classes), outbreak_mode=config.outbreak_mode,
-        rule_settings=config.rule_settings, terms=list(config.terms), autumn=config.autumn, spring=config.spring,
-        extra_holidays=list(config.extra_holidays), extra_workdays=list(config.extra_workdays),
-        start_date=config.start_date,
-    )
-
-
 def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None) -> CheckResult:
     """Read and judge every source; never writes. Unreadable sources are listed, not raised."""
     result = CheckResult(today=today, findings=[], tables=[])
@@ -110,7 +101,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         present = {t.table.sheet_id for t in result.tables}
         present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
-    rule_findings, summary = evaluate(result.tables, pack, settings_for(config, today))
+    rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today))
     result.findings.extend(rule_findings)
     result.summary = summarise(result.findings, summary)
     return result
@@ -144,7 +135,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     When `stop` is set (the service is shutting down), the workbooks not yet written are
     left for the next start; the one being written finishes its atomic swap first."""
     started = datetime.now(config.zone)
-    pack = pack or read_pack(config.schema_path)
+    pack = pack or pack_for(config)
     today = today or today_for(config)
     # A write interrupted last time (power cut, killed process) is finished first, so that
     # no workbook is missing from its name for longer than until this cycle.

@@ -1,11 +1,17 @@
-"""Reading `sheets_schema.json` from disk into a checked Pack."""
+"""Reading `sheets_schema.json` from disk into a checked Pack, and checking a config's rule
+overrides against it."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rules.pack.spec import Pack, SchemaError, load_pack
+from rules.pack.load import SchemaError, check_overrides, load_pack
+from rules.pack.spec import Pack
+
+if TYPE_CHECKING:
+    from sync.config import Config
 
 DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "pack" / "sheets_schema.json"
 
@@ -28,3 +34,13 @@ def read_pack(path: Path | None = None) -> Pack:
         return load_pack(data)
     except SchemaError as exc:
         raise PackFileError(f"表格定义文件 {file} 中 {exc.path}：{exc.message}") from None
+
+
+def pack_for(config: Config) -> Pack:
+    """The config's pack, with its `[rules.ID]` overrides checked against the rules' kinds."""
+    pack = read_pack(config.schema_path)
+    mistake = check_overrides(pack, config.rule_settings)
+    if mistake:
+        place, message = mistake
+        raise PackFileError(f"配置文件 {config.file or ''} 中 {place}：{message}")
+    return pack

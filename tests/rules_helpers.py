@@ -9,7 +9,8 @@ from typing import Any
 
 from rules.engine import Settings, evaluate
 from rules.model import Finding
-from rules.pack.spec import Pack, load_pack
+from rules.pack.load import load_pack
+from rules.pack.spec import Pack
 from rules.tables import build_table
 from rules.validate import validate
 from tests.conftest import ROOT

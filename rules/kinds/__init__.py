@@ -1,11 +1,14 @@
-"""The rule kinds, registered by name for `sheets_schema.json` to use.
+"""The rule kinds, registered by name with the settings each accepts.
 
 - rows: due_by_interval, deadline, expiry, comparison, required_if, duration, computed,
   forbidden_words
 - periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
   term_task, exists_in
+
+Importing this package registers them all in `KINDS`.
 """
 
 from rules.kinds import periods, rows
+from rules.kinds.base import KINDS
 
-__all__ = ["periods", "rows"]
+__all__ = ["KINDS", "periods", "rows"]

@@ -9,27 +9,46 @@ from datetime import date, timedelta
 from typing import Any
 
 from rules.calendar import Term, month_end, quarter_bounds, quarter_of, week_start
-from rules.engine import (
+from rules.kinds.base import (
     Context,
     Rule,
     RuleCannotRun,
+    as_date,
     item_name,
     kind,
     require_columns,
     row_finding,
     sheet_finding,
 )
-from rules.kinds.rows import _as_date
+from rules.kinds.settings import (
+    CHOICE,
+    CHOICE_BY_TEXT,
+    COLUMN,
+    COLUMNS,
+    ERROR_BY_DEFAULT,
+    INT,
+    ITEM,
+    LABELS,
+    NUMBER,
+    OBJECT,
+    SHEET,
+    TEXT,
+    TEXTS,
+    WARNING_BY_DEFAULT,
+    Setting,
+)
 from rules.model import ERROR, WARNING, Finding
 from rules.text import fold
 from rules.validate import TypedTable
+
+PERIODS = ("school_day", "school_week", "school_month", "quarter")
 
 
 def _dates(tables: list[TypedTable], field: str) -> list[tuple[TypedTable, int, date]]:
     found = []
     for typed in tables:
         for index, value in enumerate(typed.column(field)):
-            day = _as_date(value)
+            day = as_date(value)
             if day is not None:
                 found.append((typed, index, day))
     return found
@@ -73,7 +92,18 @@ def _members(rule: Rule, ctx: Context, rows: list[tuple[TypedTable, int, date]])
     return dict.fromkeys((n.strip() for n in names), period)
 
 
-@kind("completeness")
+@kind(
+    "completeness",
+    date=Setting(COLUMN, required=True),
+    period=Setting(CHOICE, choices=PERIODS),
+    members=Setting(OBJECT, fields={
+        "field": Setting(COLUMN), "config": Setting(CHOICE, choices=("classes",)), "from_sheet": Setting(SHEET),
+        "from_field": Setting(TEXT), "list": Setting(TEXTS), "frequency": Setting(CHOICE_BY_TEXT, choices=PERIODS)}),
+    min_count=Setting(INT, default=1, minimum=1),
+    outbreak=Setting(OBJECT, fields={"daily_min": Setting(INT, minimum=1)}),
+    warn_days=Setting(INT, default=0, minimum=0),
+    **LABELS, **ERROR_BY_DEFAULT,
+)
 def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Every school day / week / month / quarter of the term has its records, per member."""
     sheet_id, field = rule.spec.sheet_id, rule.get("date")
@@ -161,7 +191,13 @@ def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, 
         quarter = (quarter[0] + (quarter[1] == 4), quarter[1] % 4 + 1)
 
 
-@kind("no_repeat")
+@kind(
+    "no_repeat",
+    field=Setting(COLUMN, required=True),
+    date=Setting(COLUMN, required=True),
+    allow=Setting(TEXTS),
+    **ERROR_BY_DEFAULT,
+)
 def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A name appears at most once per calendar week (Monday-Sunday), allow-list exempt."""
     name_field, date_field = rule.get("field"), rule.get("date")
@@ -172,7 +208,7 @@ def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
     for typed in tables:
         require_columns(typed, [name_field, date_field], rule)
         for index, (name, day) in enumerate(zip(typed.columns[name_field], typed.columns[date_field], strict=True)):
-            day = _as_date(day)
+            day = as_date(day)
             if day is None or not isinstance(name, str):
                 continue
             folded = fold(name)
@@ -191,7 +227,13 @@ def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
             seen[key] = day
 
 
-@kind("next_week_planned")
+@kind(
+    "next_week_planned",
+    date=Setting(COLUMN, required=True),
+    from_weekday=Setting(INT, default=3, minimum=0, maximum=6),
+    label=Setting(TEXT),
+    **WARNING_BY_DEFAULT,
+)
 def next_week_planned(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """From a weekday on (Thursday by default), next week's school days need their plan."""
     date_field = rule.get("date")
@@ -209,7 +251,14 @@ def next_week_planned(rule: Rule, ctx: Context) -> Iterator[Finding]:
                         f"Next week's plan ({monday}) is not made yet", f"week-{monday}")
 
 
-@kind("ratio_limit")
+@kind(
+    "ratio_limit",
+    month=Setting(COLUMN, required=True),
+    income=Setting(COLUMN, required=True),
+    spend=Setting(COLUMN, required=True),
+    month_limit=Setting(NUMBER, minimum=0),
+    term_limit=Setting(NUMBER, minimum=0),
+)
 def ratio_limit(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """|income − spending| / income per month (warning) and over the term (error)."""
     month_field, income, spend = rule.get("month"), rule.get("income"), rule.get("spend")
@@ -252,7 +301,15 @@ def _terms_to_judge(ctx: Context, rows: list[tuple[TypedTable, int, date]]) -> l
     return judged
 
 
-@kind("term_coverage")
+@kind(
+    "term_coverage",
+    field=Setting(COLUMN, required=True),
+    date=Setting(COLUMN, required=True),
+    types=Setting(TEXTS, required=True),
+    warn_days=Setting(INT, default=0, minimum=0),
+    label=Setting(TEXT),
+    **ERROR_BY_DEFAULT,
+)
 def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Each term has at least one record of every listed type (e.g. drill types)."""
     type_field, date_field = rule.get("field"), rule.get("date")
@@ -280,7 +337,14 @@ def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
                             f"{term.start}|{'/'.join(missing)}")
 
 
-@kind("term_task")
+@kind(
+    "term_task",
+    mode=Setting(CHOICE, required=True, choices=("signed", "stocktake")),
+    date=Setting(COLUMN, required=True),
+    days=Setting(INT, minimum=0),
+    since=Setting(COLUMN),
+    **LABELS, **ITEM,
+)
 def term_task(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Each row's date must fall in the current term (安全责任书) or show this term's task done
     (固定资产 stocktake), with a warning window before it turns into an error."""
@@ -292,7 +356,7 @@ def term_task(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for index, value in enumerate(typed.columns[date_field]):
             if date_field in typed.invalid and index in typed.invalid[date_field]:
                 continue
-            day = _as_date(value)
+            day = as_date(value)
             item = item_name(typed, index, rule.get("item", []))
             label = rule.get("label", "")
             if mode == "signed":
@@ -316,11 +380,17 @@ def term_task(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def _existed(typed: TypedTable, index: int, rule: Rule, term: Term) -> bool:
     """An asset bought after a term began owes that term no stocktake."""
     since = rule.get("since")
-    bought = _as_date(typed.columns[since][index]) if since and typed.has(since) else None
+    bought = as_date(typed.columns[since][index]) if since and typed.has(since) else None
     return bought is None or bought < term.start
 
 
-@kind("exists_in")
+@kind(
+    "exists_in",
+    source_sheet=Setting(SHEET, required=True),
+    match=Setting(COLUMNS, required=True),
+    date=Setting(COLUMN, required=True),
+    **LABELS, **ITEM, **ERROR_BY_DEFAULT,
+)
 def exists_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Every row of another sheet (a menu dish served on a past school day) has a matching row here."""
     source_id, match = rule.get("source_sheet"), rule.get("match", [])
@@ -338,7 +408,7 @@ def exists_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for index in range(len(typed)):
             values = tuple(_key(typed.columns[name][index]) for name in match)
             recorded.add(values)
-            day = _as_date(typed.columns[date_field][index])
+            day = as_date(typed.columns[date_field][index])
             if day is not None and (first is None or day < first):
                 first = day
     if first is None:
@@ -346,7 +416,7 @@ def exists_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
     start = max(first, ctx.settings.start_date or first, ctx.term.start if ctx.today in ctx.term else first)
     for typed in there:
         for index in range(len(typed)):
-            day = _as_date(typed.columns[date_field][index])
+            day = as_date(typed.columns[date_field][index])
             if day is None or not (start <= day < ctx.today) or not ctx.calendar.is_school_day(day):
                 continue
             values = tuple(_key(typed.columns[name][index]) for name in match)
@@ -361,5 +431,5 @@ def exists_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def _key(value: Any) -> Any:
     if isinstance(value, str):
         return fold(value) or None
-    return _as_date(value) if _as_date(value) is not None else value
+    return as_date(value) if as_date(value) is not None else value
 

@@ -7,9 +7,13 @@ from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from rules.engine import (
+from dateutil.relativedelta import relativedelta
+
+from rules.calendar import month_end
+from rules.kinds.base import (
     Context,
     Rule,
+    as_date,
     condition_fields,
     condition_holds,
     is_blank,
@@ -18,26 +22,30 @@ from rules.engine import (
     require_columns,
     row_finding,
 )
+from rules.kinds.settings import (
+    BOOL,
+    CHOICE,
+    COLUMN,
+    COLUMN_OR_NUMBER,
+    COLUMNS_OR_COLUMN,
+    CONDITIONS,
+    DAYS_BY_TEXT,
+    ERROR_BY_DEFAULT,
+    INT,
+    ITEM,
+    LABELS,
+    MESSAGES,
+    NUMBER,
+    OBJECT,
+    REQUIREMENTS,
+    SEVERITY,
+    TEXT,
+    TEXTS,
+    Setting,
+)
 from rules.model import ERROR, WARNING, Finding
 from rules.text import fold
 from rules.validate import TypedTable
-
-
-def _as_date(value: Any) -> date | None:
-    if isinstance(value, datetime):
-        return value.date()
-    return value if isinstance(value, date) else None
-
-
-def _add_months(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for last in (31, 30, 29, 28):
-        try:
-            return date(year, month, min(day.day, last))
-        except ValueError:
-            continue
-    raise ValueError(day)
 
 
 def _due_message(item: str, label: str, label_en: str, due: date, today: date) -> tuple[str, str, str]:
@@ -50,7 +58,17 @@ def _due_message(item: str, label: str, label_en: str, due: date, today: date) -
     return WARNING, f"{item}{label}还有 {days} 天到期（{due}）", f"{item}: {label_en} due in {days} days ({due})"
 
 
-@kind("due_by_interval")
+@kind(
+    "due_by_interval",
+    date=Setting(COLUMNS_OR_COLUMN, required=True),
+    interval=Setting(OBJECT, required=True, fields={
+        "field": Setting(COLUMN), "category_field": Setting(COLUMN), "by_category": Setting(DAYS_BY_TEXT),
+        "default_days": Setting(INT, minimum=1), "birth_field": Setting(COLUMN), "age_years": Setting(INT, minimum=0),
+        "months_under": Setting(INT, minimum=1), "months_otherwise": Setting(INT, minimum=1)}),
+    warn_days=Setting(INT, default=0, minimum=0),
+    when=Setting(CONDITIONS),
+    **LABELS, **ITEM,
+)
 def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Next time = last date + interval (from a column, per category, or by age)."""
     dates: list[str] = rule.get("date") if isinstance(rule.get("date"), list) else [rule.get("date")]
@@ -67,15 +85,15 @@ def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
         for index in range(len(typed)):
             if not condition_holds(typed, index, rule.when):
                 continue
-            last = next((_as_date(col[index]) for col in last_columns if _as_date(col[index])), None)
+            last = next((as_date(col[index]) for col in last_columns if as_date(col[index])), None)
             if last is None:
                 continue
             if births is not None:
-                birth = _as_date(births[index])
+                birth = as_date(births[index])
                 if birth is None:
                     continue
-                young = _add_months(birth, 12 * interval.get("age_years", 3)) > ctx.today
-                due = _add_months(last, interval["months_under"] if young else interval["months_otherwise"])
+                young = birth + relativedelta(years=interval.get("age_years", 3)) > ctx.today
+                due = last + relativedelta(months=interval["months_under"] if young else interval["months_otherwise"])
             else:
                 days = per_row[index] if per_row is not None and per_row[index] else None
                 if days is None and category is not None:
@@ -92,17 +110,30 @@ def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 def _deadline(rule: Rule, typed: TypedTable, index: int) -> date | None:
     due = rule.get("due", {})
-    base = _as_date(typed.columns[due["field"]][index])
+    base = as_date(typed.columns[due["field"]][index])
     if base is None:
         return None
     if due.get("year_end"):
         return date(base.year, 12, 31)
     if due.get("month_end"):
-        base = date(base.year + (base.month == 12), base.month % 12 + 1, 1) - timedelta(days=1)
+        base = month_end(base)
     return base + timedelta(days=due.get("days", 0))
 
 
-@kind("deadline")
+@kind(
+    "deadline",
+    due=Setting(OBJECT, required=True, fields={
+        "field": Setting(COLUMN, required=True), "days": Setting(INT), "month_end": Setting(BOOL),
+        "year_end": Setting(BOOL)}),
+    when=Setting(CONDITIONS),
+    pending_severity=Setting(SEVERITY, default="warning"),
+    missing_severity=Setting(SEVERITY),
+    missing_message=Setting(TEXT),
+    missing_message_en=Setting(TEXT),
+    overdue_message=Setting(TEXT),
+    warn_days=Setting(INT, default=0, minimum=0),
+    **LABELS, **ITEM, **ERROR_BY_DEFAULT,
+)
 def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """While a row is pending (its `when` holds), its due date must not pass.
 
@@ -146,7 +177,18 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield row_finding(typed, index, rule, severity, zh, en, due_field, [due_field])
 
 
-@kind("expiry")
+@kind(
+    "expiry",
+    date=Setting(COLUMN),
+    start=Setting(COLUMN),
+    days=Setting(COLUMN),
+    quantity=Setting(COLUMN, required=True),
+    category=Setting(COLUMN),
+    default_category=Setting(TEXT),
+    warn_days=Setting(DAYS_BY_TEXT, default={}),
+    require_date_for=Setting(TEXTS),
+    **ITEM,
+)
 def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Expired with stock left: error; expiring within the category's window: warning."""
     expires, start, days_field = rule.get("date"), rule.get("start"), rule.get("days")
@@ -204,7 +246,14 @@ _OPS = {
 }
 
 
-@kind("comparison")
+@kind(
+    "comparison",
+    left=Setting(COLUMN, required=True),
+    op=Setting(CHOICE, required=True, choices=("<=", "<", ">=", ">", "==", "!=")),
+    right=Setting(COLUMN_OR_NUMBER, required=True),
+    when=Setting(CONDITIONS),
+    **MESSAGES, **ITEM, **ERROR_BY_DEFAULT,
+)
 def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """`left op right`, right being another column or a constant; a row that breaks it is reported."""
     left, op, right = rule.get("left"), rule.get("op"), rule.get("right")
@@ -232,7 +281,12 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield row_finding(typed, index, rule, rule.severity(), zh, en, left)
 
 
-@kind("required_if")
+@kind(
+    "required_if",
+    when=Setting(CONDITIONS),
+    require=Setting(REQUIREMENTS, required=True),
+    **MESSAGES, **ITEM, **ERROR_BY_DEFAULT,
+)
 def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """When the row's conditions hold, listed columns must be filled (or hold a given value)."""
     requirements: list[dict[str, Any]] = rule.get("require", [])
@@ -262,7 +316,13 @@ def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 yield row_finding(typed, index, rule, rule.severity(), zh, en, first)
 
 
-@kind("duration")
+@kind(
+    "duration",
+    start=Setting(COLUMN, required=True),
+    end=Setting(COLUMN, required=True),
+    min_hours=Setting(NUMBER, required=True, minimum=0),
+    **ITEM, **ERROR_BY_DEFAULT,
+)
 def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Time between two date-times of a row must be at least `min_hours`."""
     start, end, hours = rule.get("start"), rule.get("end"), rule.get("min_hours")
@@ -282,7 +342,14 @@ def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
                               f"{item} kept {kept:.1f} h, less than {hours:g} h", end)
 
 
-@kind("computed")
+@kind(
+    "computed",
+    field=Setting(COLUMN, required=True),
+    plus=Setting(COLUMN, required=True),
+    minus=Setting(COLUMN, required=True),
+    tolerance=Setting(NUMBER, default=0.01, minimum=0),
+    **ITEM, **ERROR_BY_DEFAULT,
+)
 def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A column that must equal `plus - minus` of others, within a tolerance (结余 = 收入 − 支出)."""
     target, plus, minus = rule.get("field"), rule.get("plus"), rule.get("minus")
@@ -301,7 +368,12 @@ def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
                               f"{item}: {target} is {total:,.2f} but {plus} - {minus} = {expected:,.2f}", target)
 
 
-@kind("forbidden_words")
+@kind(
+    "forbidden_words",
+    field=Setting(COLUMN, required=True),
+    words=Setting(TEXTS, required=True),
+    **ERROR_BY_DEFAULT,
+)
 def forbidden_words(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A text column must not contain any of the listed words."""
     name, words = rule.get("field"), rule.get("words", [])

@@ -2,7 +2,7 @@
 
 Field vocabulary follows the Frictionless Table Schema (fields, name, type, constraints,
 missingValues) so that people who know it feel at home; Houqin adds aliases, units, key
-fields and rules.
+fields, rules and figures.
 """
 
 from __future__ import annotations
@@ -44,10 +44,15 @@ FIELD = {
     },
 }
 
-RULE_KINDS = [
-    "due_by_interval", "deadline", "expiry", "comparison", "required_if", "duration", "computed", "forbidden_words",
-    "completeness", "no_repeat", "next_week_planned", "ratio_limit", "term_coverage", "term_task", "exists_in",
-]
+# Each rule's own settings are declared by its kind (rules/kinds/) and checked there.
+RULE = {
+    "type": "object",
+    "required": ["id", "kind"],
+    "properties": {
+        "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
+        "kind": {"type": "string"},
+    },
+}
 
 _CONDITION = {
     "type": "object",
@@ -62,40 +67,17 @@ _CONDITION = {
         "filled": {"type": "boolean"},
     },
 }
-_SEVERITY = {"enum": ["error", "warning"]}
 
-RULE = {
+FIGURE = {
     "type": "object",
-    "required": ["id", "kind"],
+    "required": ["id", "label", "count"],
+    "additionalProperties": False,
     "properties": {
         "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-        "kind": {"enum": RULE_KINDS},
-        "title": {"type": "string"},
-        "source": {"type": "string"},
-        "severity": _SEVERITY,
-        "pending_severity": _SEVERITY,
-        "missing_severity": _SEVERITY,
-        "enabled": {"type": "boolean"},
-        "when": {"type": "array", "items": _CONDITION},
-        "require": {"type": "array", "items": {"type": "object", "required": ["field"],
-                                               "properties": {"field": {"type": "string"}, "equals": {}},
-                                               "additionalProperties": False}},
-        "item": {"type": "array", "items": {"type": "string"}},
-        "warn_days": {"oneOf": [{"type": "integer", "minimum": 0},
-                                {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}}]},
-        "days": {"type": ["integer", "string"]},
-        "min_hours": {"type": "number", "exclusiveMinimum": 0},
-        "month_limit": {"type": "number", "minimum": 0},
-        "term_limit": {"type": "number", "minimum": 0},
-        "tolerance": {"type": "number", "minimum": 0},
-        "from_weekday": {"type": "integer", "minimum": 0, "maximum": 6},
-        "allow": {"type": "array", "items": {"type": "string"}},
-        "words": {"type": "array", "items": {"type": "string", "minLength": 1}},
-        "types": {"type": "array", "items": {"type": "string"}},
-        "op": {"enum": ["<=", "<", ">=", ">", "==", "!="]},
-        "period": {"enum": ["school_day", "school_week", "school_month", "quarter"]},
-        "mode": {"enum": ["signed", "stocktake"]},
-        "match": {"type": "array", "items": {"type": "string"}, "minItems": 1},
+        "label": {"type": "string", "minLength": 1},
+        "label_en": {"type": "string"},
+        "count": {"type": "array", "minItems": 1, "items": _CONDITION},
+        "target": {"type": "number"},
     },
 }
 
@@ -112,6 +94,7 @@ SHEET = {
         "missingValues": {"type": "array", "items": {"type": "string"}},
         "fields": {"type": "array", "minItems": 1, "items": FIELD},
         "rules": {"type": "array", "items": RULE},
+        "figures": {"type": "array", "items": FIGURE},
     },
 }
 

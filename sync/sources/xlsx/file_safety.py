@@ -36,13 +36,13 @@ class FileFingerprint:
     sha256: str
 
 
-def fingerprint_bytes(path: Path, data: bytes, stat: os.stat_result) -> FileFingerprint:
+def fingerprint_bytes(data: bytes, stat: os.stat_result) -> FileFingerprint:
     return FileFingerprint(stat.st_size, stat.st_mtime_ns, hashlib.sha256(data).hexdigest())
 
 
 def fingerprint(path: Path) -> FileFingerprint:
     stat = path.stat()
-    return fingerprint_bytes(path, path.read_bytes(), stat)
+    return fingerprint_bytes(path.read_bytes(), stat)
 
 
 @dataclass(frozen=True)

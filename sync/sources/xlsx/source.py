@@ -72,7 +72,7 @@ class WorkbookSource:
             raise SourceError(f"{self.path} 是文件夹，不是工作簿", f"{self.path} is a folder, not a workbook") from None
         except OSError as exc:
             raise SourceError(f"无法读取工作簿 {self.path}：{exc.strerror}", f"Cannot read workbook {self.path}: {exc}") from None
-        return data, fingerprint_bytes(self.path, data, stat)
+        return data, fingerprint_bytes(data, stat)
 
     def read(self, pack: Pack) -> ReadResult:
         """The pack's sheets of this workbook as tables (other sheets are not even parsed)."""

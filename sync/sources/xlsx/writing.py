@@ -554,7 +554,7 @@ def _write_locked(path: Path, sheets: dict[str, SheetAlerts], backups: int,
         return WriteOutcome("skipped", "文件正被占用，下次同步再写入", "File is busy; will write next cycle")
     except FileNotFoundError:
         return WriteOutcome("aborted", "文件已被移走或改名，下次同步再试", "File was moved or renamed")
-    seen = fingerprint_bytes(path, data, stat)
+    seen = fingerprint_bytes(data, stat)
     if expected is not None and seen != expected:
         return WriteOutcome("aborted", "读取后文件又被修改过，本次不写入，下次同步再检查",
                             "The file changed after it was read; will retry next cycle")
