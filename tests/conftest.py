@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 from sync.pack_file import read_pack
 
@@ -24,6 +24,9 @@ settings.register_profile("long", parent=settings.get_profile("ci"), max_example
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 MACHINE_EXAMPLES = int(os.environ.get("HOUQIN_MACHINE_EXAMPLES", {"ci": 200, "long": 5000}.get(PROFILE, 200)))
+MACHINE_SETTINGS = {"max_examples": MACHINE_EXAMPLES, "stateful_step_count": 6}
+if os.environ.get("HOUQIN_MACHINE_SHRINK") == "0":  # exploring: report the first failure as found
+    MACHINE_SETTINGS["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
 
 
 def in_ci() -> bool:

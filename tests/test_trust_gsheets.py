@@ -28,6 +28,12 @@ def staff_rule(formula: str, column: int = 4, color: float = 0.5) -> dict:
                             "format": {"backgroundColor": {"red": color, "green": 1.0, "blue": color}}}}
 
 
+def theirs_of(fake, key: str) -> list[dict]:
+    """Staff's rules (their colours have full green; Houqin's amber and red do not)."""
+    return [r for r in fake.conditional_formats(key, "安全检查")
+            if r["booleanRule"]["format"]["backgroundColor"]["green"] == 1.0]
+
+
 @pytest.fixture
 def fake():
     with FakeSheets() as server:
@@ -51,12 +57,13 @@ def test_a_staff_rule_that_looks_like_houqins_is_never_deleted(fake, pack, formu
     fake.add_rule(key, "安全检查", staff_rule(formula))
     config = google_config(fake, key)
     run_cycle(config, today=TODAY, pack=pack)
+    assert theirs_of(fake, key) == [staff_rule(formula)]
     fake.move_column(key, "安全检查", 7, 0)  # staff move the alert column: Houqin's rules must follow
+    moved = theirs_of(fake, key)  # Sheets re-keyed their rule too ($E2 -> $F2)
     run_cycle(config, today=TODAY, pack=pack)
     run_cycle(config, today=TODAY, pack=pack)
-    rules = fake.conditional_formats(key, "安全检查")
-    assert staff_rule(formula) in rules
-    assert len(rules) == 3
+    assert theirs_of(fake, key) == moved
+    assert len(fake.conditional_formats(key, "安全检查")) == 3
 
 
 def test_a_write_whose_answer_was_lost_is_not_replayed(fake, pack):
@@ -67,13 +74,14 @@ def test_a_write_whose_answer_was_lost_is_not_replayed(fake, pack):
     fake.add_rule(key, "安全检查", theirs, index=0)   # staff's rule above Houqin's two
     fake.add_rule(key, "安全检查", staff_rule("=$E2<7"))  # and one below them
     fake.move_column(key, "安全检查", 7, 0)  # Houqin's rules must be replaced: deletes by index
+    staff = theirs_of(fake, key)
+    assert len(staff) == 2
     fake.lose_next_write_answer(500)
     first = run_cycle(config, today=TODAY, pack=pack)
     assert first.sources[0].write.status != "written"
-    assert theirs in fake.conditional_formats(key, "安全检查")
+    assert theirs_of(fake, key) == staff
     run_cycle(config, today=TODAY, pack=pack)
-    rules = fake.conditional_formats(key, "安全检查")
-    assert theirs in rules and staff_rule("=$E2<7") in rules and len(rules) == 4
+    assert theirs_of(fake, key) == staff and len(fake.conditional_formats(key, "安全检查")) == 4
 
 
 def test_a_staff_rule_added_between_read_and_write_survives_the_delete_by_index(fake, pack):
@@ -81,10 +89,9 @@ def test_a_staff_rule_added_between_read_and_write_survives_the_delete_by_index(
     config = google_config(fake, key)
     run_cycle(config, today=TODAY, pack=pack)
     fake.move_column(key, "安全检查", 7, 0)
-    theirs = staff_rule("=$E2>60", color=0.2)
+    theirs = staff_rule("=$F2>60", color=0.2)
     fake.on_next_write(lambda: fake.add_rule(key, "安全检查", theirs, index=0))
     run_cycle(config, today=TODAY, pack=pack)
-    assert theirs in fake.conditional_formats(key, "安全检查")
+    assert theirs_of(fake, key) == [theirs]
     run_cycle(config, today=TODAY, pack=pack)
-    rules = fake.conditional_formats(key, "安全检查")
-    assert theirs in rules and len(rules) == 3
+    assert theirs_of(fake, key) == [theirs] and len(fake.conditional_formats(key, "安全检查")) == 3

@@ -385,6 +385,16 @@ class FakeSheets:
                     row.append(Cell())
                 cell = row.pop(source)
                 row.insert(destination - (destination > source), cell)
+            order = list(range(max(source, destination) + 1))
+            order.insert(destination - (destination > source), order.pop(source))
+            moved = {old: new for new, old in enumerate(order)}
+            for rule in sheet.conditional_formats:  # Sheets re-keys the rules' references
+                _rekey_rule(rule, lambda column: moved.get(column, column))
+
+    def insert_columns(self, key: str, title: str, index: int, count: int = 1) -> None:
+        """Staff insert columns before 0-based column `index`, as in the Sheets UI."""
+        with self.lock:
+            _insert(self.spreadsheets[key].sheet_by_title(title), "COLUMNS", index, index + count)
 
     def lose_next_write_answer(self, status: int = 500) -> None:
         """The next batchUpdate is applied, but its answer is an error (a timeout at Google's
@@ -454,6 +464,24 @@ def _insert(sheet: Sheet, dimension: str, start: int, end: int) -> None:
                 grid[key0] = grid.get(key0, 0) + count
             if key1 in grid and grid[key1] > start:
                 grid[key1] += count
+        if dimension == "COLUMNS":
+            _rekey_rule(rule, lambda column: column + count if column >= start else column, ranges=False)
+
+
+_REFERENCE = re.compile(r"\$([A-Z]{1,3})(\$?\d+)")
+
+
+def _rekey_rule(rule: dict[str, Any], new_column: Callable[[int], int], ranges: bool = True) -> None:
+    """Column references of a rule's formulas (and its ranges) after columns moved."""
+    for value in rule.get("booleanRule", {}).get("condition", {}).get("values", []):
+        if "userEnteredValue" in value:
+            value["userEnteredValue"] = _REFERENCE.sub(
+                lambda m: f"${column_letters(new_column(column_index(m[1])))}{m[2]}", value["userEnteredValue"])
+    if ranges:
+        for grid in rule.get("ranges", []):
+            if "startColumnIndex" in grid and "endColumnIndex" in grid and grid["endColumnIndex"] - grid["startColumnIndex"] == 1:
+                grid["startColumnIndex"] = new_column(grid["startColumnIndex"])
+                grid["endColumnIndex"] = grid["startColumnIndex"] + 1
 
 
 def _delete(sheet: Sheet, dimension: str, start: int, end: int) -> None:

@@ -90,8 +90,8 @@ _KEYED = re.compile(r"=(?:OR\(LEFT|LEN)\(\$([A-Z]{1,3})(\d+)\b")
 
 def _ours(rule: dict[str, Any], sheet_id: int) -> tuple[str, int, int] | None:
     """(kind, first data row, alert column) when a conditional-format rule is exactly one
-    Houqin adds: its formula keyed on an alert cell, its range the data rows up to that
-    column, its colours. A staff rule that merely looks alike (=LEN($E2)>0 on column E, or
+    Houqin adds: its formula keyed on an alert cell, its range the data rows from column A
+    through that column, its colours. A staff rule that merely looks alike (=LEN($E2)>0 on column E, or
     Houqin's formula with another colour) is never Houqin's."""
     condition = rule.get("booleanRule", {}).get("condition", {})
     values = condition.get("values", [])
@@ -101,8 +101,12 @@ def _ours(rule: dict[str, Any], sheet_id: int) -> tuple[str, int, int] | None:
         return None
     column, row = column_index_from_string(keyed[1]) - 1, int(keyed[2])
     kind = dict(zip(_formulas(row, column), ("error", "warning"), strict=True)).get(formula)
-    ranges = rule.get("ranges", [])
-    if kind is None or len(ranges) != 1 or _plain(ranges[0]) != _grid_range(sheet_id, row - 1, column):
+    ranges = [_plain(grid) for grid in rule.get("ranges", [])]
+    # Its range: the data rows from column A through the alert column (Sheets widens it when
+    # staff insert columns, and re-keys the formula when they move the alert column).
+    if kind is None or len(ranges) != 1 or "endRowIndex" in ranges[0] or \
+            (ranges[0]["sheetId"], ranges[0]["startRowIndex"], ranges[0]["startColumnIndex"]) != (sheet_id, row - 1, 0) or \
+            ranges[0].get("endColumnIndex", 0) <= column:
         return None
     look, wanted = rule["booleanRule"].get("format", {}), _format(kind)
     if _colour(look.get("backgroundColor")) != wanted["backgroundColor"] or \
@@ -140,10 +144,12 @@ def _rule(sheet: SheetState, column: int, kind: str) -> dict[str, Any]:
 
 
 def _rules_ok(sheet: SheetState, column: int) -> bool:
-    """Exactly Houqin's two rules, error above warning, keyed on this column and header."""
-    mine = [found for _, rule in sheet.rules if (found := _ours(rule, sheet.sheet_id))]
+    """Exactly Houqin's two rules, error above warning, keyed on this column and header, and
+    reaching no further than it."""
+    mine = [(found, rule) for _, rule in sheet.rules if (found := _ours(rule, sheet.sheet_id))]
     first = sheet.header_row + 1
-    return mine == [("error", first, column), ("warning", first, column)]
+    return [found for found, _ in mine] == [("error", first, column), ("warning", first, column)] and \
+        all(_plain(rule["ranges"][0]).get("endColumnIndex") == column + 1 for _, rule in mine)
 
 
 def _rule_requests(sheet: SheetState, column: int) -> list[dict[str, Any]]:

@@ -23,7 +23,7 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert, highlight_formulas
+from rules.alerts import ALERT_HEADER, Alert, highlight_formulas
 from sync.sources.base import WriteOutcome
 from sync.sources.xlsx.access import folder_outcome, write_refusal
 from sync.sources.xlsx.file_safety import (
@@ -231,10 +231,25 @@ def _cf_block(prefix: bytes, last_column: str, first_row: int, alert_column: str
             + b"formula></" + p + b"cfRule></" + p + b"conditionalFormatting>")
 
 
+_CF_SQREF = re.compile(r'\bsqref="A(\d+):[A-Z]{1,3}' + str(MAX_ROW) + '"')
+_CF_FORMULA = re.compile(r"<(?:\w+:)?formula>(.*?)</(?:\w+:)?formula>", re.S)
+_CF_RULE = re.compile(r"<(?:\w+:)?cfRule\b")
+_KEYED = re.compile(r"LEN\(\$([A-Z]{1,3})(\d+)\)>0")
+
+
 def _ours(block: bytes) -> bool:
-    """A conditional-format block Houqin wrote, however the writer escaped its text
-    (a workbook saved by an lxml-backed writer spells the tag as character references)."""
-    return b"OR(LEFT(" in block and ERROR_TAG["zh"] in unescape(block.decode("utf-8", "replace"))
+    """A conditional-format block exactly as Houqin writes it: from a first data row to the
+    sheet's last row, Houqin's two tests keyed on one alert cell and nothing else, however
+    the writer escaped its text (an lxml-backed writer spells the tag as character
+    references). A staff rule that merely looks alike (one of the tests, another range) is
+    staff's and is never touched."""
+    text = unescape(block.decode("utf-8", "replace"))
+    span = _CF_SQREF.search(text)
+    formulas = [unescape(f).strip() for f in _CF_FORMULA.findall(text)]
+    if span is None or len(_CF_RULE.findall(text)) != 2 or len(formulas) != 2:
+        return False
+    keyed = _KEYED.fullmatch(formulas[1])
+    return bool(keyed) and keyed[2] == span[1] and tuple(formulas) == highlight_formulas(f"${keyed[1]}{keyed[2]}")
 
 
 @dataclass
