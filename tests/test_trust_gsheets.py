@@ -70,14 +70,12 @@ def test_a_write_whose_answer_was_lost_is_not_replayed(fake, pack):
     key = fake.add_spreadsheet("后勤", {"安全检查": inspections()})
     config = google_config(fake, key)
     run_cycle(config, today=TODAY, pack=pack)
-    theirs = staff_rule("=$E2>60", color=0.2)
-    fake.add_rule(key, "安全检查", theirs, index=0)   # staff's rule above Houqin's two
-    fake.add_rule(key, "安全检查", staff_rule("=$E2<7"))  # and one below them
-    fake.move_column(key, "安全检查", 7, 0)  # Houqin's rules must be replaced: deletes by index
+    fake.remove_rule(key, "安全检查", 1)  # staff deleted Houqin's amber rule: it must be put back
+    fake.add_rule(key, "安全检查", staff_rule("=$E2>60", color=0.2), index=0)
+    fake.add_rule(key, "安全检查", staff_rule("=$E2<7"), index=0)  # two staff rules above Houqin's
     staff = theirs_of(fake, key)
-    assert len(staff) == 2
     fake.lose_next_write_answer(500)
-    first = run_cycle(config, today=TODAY, pack=pack)
+    first = run_cycle(config, today=TODAY, pack=pack)  # deletes by index: replaying them would hit staff's
     assert first.sources[0].write.status != "written"
     assert theirs_of(fake, key) == staff
     run_cycle(config, today=TODAY, pack=pack)

@@ -362,6 +362,11 @@ class FakeSheets:
             rules = self.spreadsheets[key].sheet_by_title(title).conditional_formats
             rules.insert(len(rules) if index is None else index, copy.deepcopy(rule))
 
+    def remove_rule(self, key: str, title: str, index: int) -> None:
+        """Staff delete a conditional-format rule in the Sheets UI."""
+        with self.lock:
+            del self.spreadsheets[key].sheet_by_title(title).conditional_formats[index]
+
     def delete_rows(self, key: str, title: str, index: int, count: int = 1) -> None:
         """Staff delete rows from 0-based row `index`, as in the Sheets UI."""
         with self.lock:
