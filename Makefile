@@ -4,12 +4,13 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check demo lint bench clean
+.PHONY: run test check demo lint bench dist clean
 
-$(STAMP): requirements.txt
+# The development environment: runtime (requirements.txt) plus test tools (requirements-dev.txt).
+$(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(STAMP)
 
 # Without CONFIG: write demo workbooks to demo_data/, then sync and serve them.
@@ -30,10 +31,14 @@ lint: $(STAMP)
 demo: $(STAMP)
 	$(PY) -m sync demo --dir demo_data
 
-BENCHES := check_vs_frictionless rules_overhead writeback_vs_openpyxl gsheets_calls status_page_load
+BENCHES := check_vs_frictionless rules_overhead writeback_vs_openpyxl gsheets_calls status_page_load nutrition_cli
 
 bench: $(STAMP)
 	for b in $(BENCHES); do $(PY) bench/$$b.py || exit 1; done
 
+# The offline Windows bundle: dist/houqin-VERSION-win64.zip (needs PyPI while building).
+dist: $(STAMP)
+	$(PY) -m bundle
+
 clean:
-	rm -rf $(VENV) demo_data var
+	rm -rf $(VENV) demo_data var dist build

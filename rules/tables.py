@@ -189,7 +189,7 @@ def missing_sheets(present: set[str], pack: Pack, sources: list[str]) -> list[Fi
 
     `present` holds the ids of pack sheets some source has, even empty or headerless ones.
     """
-    absent = [spec for spec in pack.sheets if spec.id not in present]
+    absent = [spec for spec in pack.sheets if spec.id not in present and not spec.optional]
     if not absent:
         return []
     names = "、".join(f"「{spec.name}」" for spec in absent)

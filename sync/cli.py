@@ -15,8 +15,11 @@ from pathlib import Path
 
 from rules.model import Finding
 from sync import config as config_module
+from sync import nutrition_cli, places, setup_wizard
+from sync.autostart import AutostartError
 from sync.config import Config, ConfigError
 from sync.pack_file import PackFileError, pack_for, read_pack
+from sync.setup_wizard import SetupError
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 
@@ -32,7 +35,7 @@ _ARGPARSE_ZH = [
     (re.compile(r"^invalid int value: (.+)$"), lambda m: f"{m[1]} 不是整数"),
     (re.compile(r"^expected one argument$"), lambda m: "后面应写一个值"),
     (re.compile(r"^unrecognized arguments: (.+)$"), lambda m: f"不认识的参数：{m[1]}"),
-    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve 或 init"),
+    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、nutrition、setup 或 autostart"),
     (re.compile(r"^the following arguments are required: (.+)$"), lambda m: f"缺少参数：{m[1]}"),
 ]
 
@@ -68,8 +71,13 @@ def _today(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2026-11-25，实际是 {text!r}") from None
 
 
+def _prog() -> str:
+    """`houqin` when installed and started as the command, else the module form."""
+    return "houqin" if Path(sys.argv[0]).stem.lower() in ("houqin", "houqinw") else "python -m sync"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="python -m sync", description="Houqin 后勤：检查幼儿园后勤表格，并把提醒写回表格。")
+    parser = _Parser(prog=_prog(), description="Houqin 后勤：检查幼儿园后勤表格，并把提醒写回表格。")
     commands = parser.add_subparsers(title="命令", dest="command", required=True, parser_class=_Parser)
 
     demo = commands.add_parser("demo", help="生成示例工作簿（含各种问题）")
@@ -96,10 +104,18 @@ def build_parser() -> argparse.ArgumentParser:
     sources(serve)
     serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
+    serve.add_argument("--open", action="store_true", help="启动后在浏览器里打开状态页")
+
+    nutrition_cli.add_parser(commands, sources)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
     init.add_argument("--schema", help="表格定义文件")
+
+    setup_wizard.add_arguments(commands.add_parser("setup", help="设置向导：回答几个问题，生成配置文件 houqin.toml"))
+    autostart = commands.add_parser("autostart", help="开机登录后自动启动（Windows 计划任务 / Linux systemd）")
+    autostart.add_argument("action", choices=["install", "remove", "status"], help="install 设置、remove 取消、status 查看")
+    autostart.add_argument("--config", help=f"配置文件（默认 {places.default_config()}）")
     return parser
 
 
@@ -110,8 +126,10 @@ def load_config(args: argparse.Namespace) -> Config:
         config = config_module.load(args.config)
     elif args.paths:
         config = config_module.from_paths(args.paths)
+    elif places.default_config().exists():  # what `houqin setup` wrote
+        config = config_module.load(places.default_config())
     else:
-        raise UsageError("请给出要检查的工作簿或文件夹，或用 --config 指定配置文件")
+        raise UsageError("请给出要检查的工作簿或文件夹，或用 --config 指定配置文件（还没有配置文件时先运行 setup）")
     if getattr(args, "schema", None):
         config.schema_path = Path(args.schema)
     if getattr(args, "lang", None):
@@ -213,7 +231,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = load_config(args)
     pack_for(config)  # a bad schema stops the service before it binds a port
     try:
-        serve(config, host=args.host, port=args.port)
+        serve(config, host=args.host, port=args.port, open_browser=args.open)
     except ServiceError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
@@ -242,14 +260,45 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init}
+def cmd_setup(args: argparse.Namespace) -> int:
+    return setup_wizard.run(args)
+
+
+def cmd_autostart(args: argparse.Namespace) -> int:
+    from sync import autostart
+
+    if args.action == "remove":
+        print(autostart.remove())
+        return EXIT_OK
+    if args.action == "status":
+        installed, message = autostart.status()
+        print(message)
+        return EXIT_OK if installed else EXIT_FINDINGS
+    config_file = Path(args.config).expanduser() if args.config else places.default_config()
+    if not args.config and not config_file.exists():
+        raise UsageError(f"还没有配置文件 {config_file}：请先运行 setup，或用 --config 指定")
+    config_file = config_file.resolve()
+    config_module.load(config_file)  # the task must not start a service that stops at once
+    print(autostart.install(config_file, places.var_beside(config_file)))
+    return EXIT_OK
+
+
+def cmd_nutrition(args: argparse.Namespace) -> int:
+    try:
+        return nutrition_cli.run(args, load_config(args))
+    except nutrition_cli.PeriodError as exc:
+        raise UsageError(str(exc)) from None
+
+
+COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
+            "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart}
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, PackFileError) as exc:
+    except (UsageError, ConfigError, PackFileError, SetupError, AutostartError) as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:

@@ -11,12 +11,14 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePath
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.calendar import Term
 from rules.kinds.base import Deployment
+from rules.nutrition.settings import NutritionSettingsError, settings_from
+from sync import places
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
@@ -58,6 +60,9 @@ class Config(Deployment):
     paths: list[Path] = field(default_factory=list)
     timezone: str = "Asia/Shanghai"
     language: str = "zh"
+    school_name: str = ""
+    # The [nutrition] table: settings of the menu's nutrition analysis (rules.nutrition.settings).
+    nutrition: dict[str, Any] = field(default_factory=dict)
     interval_minutes: float = 10
     state_db: Path = Path("var/houqin.sqlite3")
     backups: int = 10
@@ -75,7 +80,8 @@ class Config(Deployment):
 
 def from_paths(paths: list[str]) -> Config:
     """The quick form: workbooks or folders named on the command line, defaults for the rest."""
-    config = Config(paths=[Path(p) for p in paths])
+    # No config file to sit beside: state and log go to the user's data folder, not the current one.
+    config = Config(paths=[Path(p) for p in paths], state_db=places.data_dir() / places.STATE_NAME)
     _apply_env(config)
     return config
 
@@ -84,17 +90,26 @@ def load(path: str | Path) -> Config:
     """Read a TOML config; raise ConfigError naming the file and setting on any mistake."""
     file = Path(path)
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        text = file.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise ConfigError(f"找不到配置文件：{file}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(f"无法读取配置文件 {file}：{exc}") from None
+    return parse(text, file)
+
+
+def parse(text: str, file: PurePath) -> Config:
+    """A config's text as if read from `file`; relative paths are taken from the file's folder,
+    in that file's own path style (so a Windows config can be checked anywhere)."""
+    try:
+        data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         # tomllib says "... (at line 3, column 5)": lead with the place, as for the pack file.
         place = re.search(r"\(at line (\d+), column (\d+)\)$", str(exc))
         detail = str(exc)[:place.start()].strip() if place else str(exc)
         where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
-        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}）") from None
+        hint = "；Windows 路径请写在单引号里，例如 paths = ['D:\\后勤']" if "\\" in detail or "hex" in detail else ""
+        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}{hint}）") from None
     reader = _Reader(file, data)
     config = reader.build()
     config.file = file
@@ -141,11 +156,15 @@ class _Reader:
             raise self.fail(where, f"日期应写成 2026-09-01 的形式，实际是 {value!r}") from None
 
     def path(self, value: str) -> Path:
-        path = Path(value).expanduser()
+        if any(c in value for c in "\n\t\r\f\b"):  # "C:\new" in double quotes: TOML made \n a line break
+            raise self.fail("路径", f"{value!r} 里有换行或制表符，多半是 Windows 路径写在了双引号里；请改用单引号，例如 'D:\\后勤'")
+        path = type(self.base)(value)
+        if isinstance(path, Path):
+            path = path.expanduser()
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema"}
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "nutrition"}
         for key in self.data:
             if key not in known:
                 raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
@@ -190,6 +209,7 @@ class _Reader:
 
         school = self.section("school")
         config.classes = [str(c) for c in self.get(school, "classes", list, "school.", [])]
+        config.school_name = self.get(school, "name", str, "school.", "")
         config.outbreak_mode = self.get(school, "outbreak_mode", bool, "school.", False)
 
         rules = self.section("rules")
@@ -197,6 +217,12 @@ class _Reader:
             if not isinstance(settings, dict):
                 raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
             config.rule_settings[rule_id] = dict(settings)
+
+        config.nutrition = dict(self.section("nutrition"))
+        try:
+            settings_from(config.nutrition)
+        except NutritionSettingsError as exc:
+            raise self.fail("nutrition", str(exc)) from None
 
         sync = self.section("sync")
         config.interval_minutes = self.get(sync, "interval_minutes", (int, float), "sync.", 10)

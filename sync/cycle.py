@@ -18,7 +18,9 @@ from rules.model import Finding
 from rules.pack.spec import Pack
 from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
+from sync import nutrition
 from sync.config import Config
+from sync.nutrition_data import shipped_foods
 from sync.outcome import RunResult, SourceResult
 from sync.pack_file import pack_for
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
@@ -78,8 +80,10 @@ class CheckResult:
         return [s for s in self.sources if not s.read_ok]
 
 
-def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None) -> CheckResult:
-    """Read and judge every source; never writes. Unreadable sources are listed, not raised."""
+def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
+          judge: bool = True) -> CheckResult:
+    """Read and judge every source; never writes. Unreadable sources are listed, not raised.
+    With `judge` False only read and validate (what `nutrition` needs)."""
     result = CheckResult(today=today, findings=[], tables=[])
     for source in sources if sources is not None else make_sources(config):
         try:
@@ -101,8 +105,12 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         present = {t.table.sheet_id for t in result.tables}
         present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
-    rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today))
+    if not judge:
+        return result
+    rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today, foods=shipped_foods()))
     result.findings.extend(rule_findings)
+    nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
+    result.findings.extend(nutrition_findings)
     result.summary = summarise(result.findings, summary)
     return result
 

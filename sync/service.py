@@ -15,18 +15,19 @@ import logging
 import multiprocessing
 import os
 import signal
-import sys
 import threading
 import traceback
+import webbrowser
 from datetime import datetime
 from pathlib import Path
 
 import schedule
 from waitress import create_server
 
-from sync import state
+from sync import places, state
 from sync.config import Config
 from sync.cycle import run_cycle
+from sync.logs import listen, log_to_queue, setup_logging
 from sync.pack_file import PackFileError
 
 log = logging.getLogger("houqin")
@@ -45,25 +46,7 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-class _ZoneFormatter(logging.Formatter):
-    """Log lines stamped in the deployment's time zone, as the status page shows times (the
-    office PC or server may well run on UTC)."""
-
-    def __init__(self, zone) -> None:
-        super().__init__("%(asctime)s %(message)s")
-        self.zone = zone
-
-    def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:  # noqa: N802 - logging's name
-        return datetime.fromtimestamp(record.created, self.zone).strftime("%Y-%m-%d %H:%M:%S")
-
-
-def setup_logging(config: Config) -> None:
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(_ZoneFormatter(config.zone))
-    logging.basicConfig(level=logging.INFO, handlers=[handler])
-
-
-def _cycle_process(config: Config, stop) -> None:
+def _cycle_process(config: Config, stop, log_queue=None) -> None:
     """One cycle in a child process, so the page's threads never wait on the cycle's work.
 
     Ctrl-C reaches the whole process group; the child ignores it and stops at the next
@@ -72,7 +55,10 @@ def _cycle_process(config: Config, stop) -> None:
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     if hasattr(os, "nice"):
         os.nice(10)  # the page's requests come first; a cycle may take a little longer
-    setup_logging(config)
+    if log_queue is not None:
+        log_to_queue(log_queue)  # the service process writes the log file, never two processes
+    else:
+        setup_logging(config)
     started = datetime.now(config.zone)
     try:
         result = run_cycle(config, stop=stop)
@@ -95,8 +81,9 @@ def _cycle_process(config: Config, stop) -> None:
 class SyncRunner:
     """Runs cycles one at a time; a request while one runs is remembered once, not doubled."""
 
-    def __init__(self, config: Config):
+    def __init__(self, config: Config, log_queue=None):
         self.config = config
+        self.log_queue = log_queue
         self.lock = threading.Lock()
         self.requested = threading.Event()
         self.stopping = threading.Event()
@@ -116,7 +103,8 @@ class SyncRunner:
     def run_once(self) -> None:
         with self.lock:
             started = datetime.now(self.config.zone)
-            child = self.context.Process(target=_cycle_process, args=(self.config, self.child_stop), name="houqin-cycle")
+            child = self.context.Process(target=_cycle_process, args=(self.config, self.child_stop, self.log_queue),
+                                         name="houqin-cycle")
             child.start()
             child.join()
             if child.exitcode != 0:
@@ -137,7 +125,7 @@ class SyncRunner:
             self.stopping.wait(0.5)
 
 
-def serve(config: Config, host: str | None = None, port: int | None = None) -> None:
+def serve(config: Config, host: str | None = None, port: int | None = None, open_browser: bool = False) -> None:
     """Start the timer and the page; return when stopped by Ctrl-C or SIGTERM."""
     from webapp import create_app
 
@@ -149,11 +137,21 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
             f"（配置 [web] password 或环境变量 HOUQIN_WEB_PASSWORD）。\n"
             f"Refusing to listen on {host} without a password: set [web] password or HOUQIN_WEB_PASSWORD."
         )
-    setup_logging(config)
+    log_path = places.log_file(Path(config.state_db))
+    handlers = setup_logging(config, log_path)
     state.ensure(Path(config.state_db))
-    runner = SyncRunner(config)
+    runner = SyncRunner(config, log_queue=multiprocessing.get_context("spawn").Queue())
+    listener = listen(runner.log_queue, handlers)
     app = create_app(config, trigger_sync=runner.request)
-    server = create_server(app, host=host, port=port, threads=8, ident="houqin")
+    shown = f"[{host}]" if ":" in host else host
+    try:
+        server = create_server(app, host=host, port=port, threads=8, ident="houqin")
+    except OSError as exc:  # most often a Houqin started earlier (autostart) already has the port
+        listener.stop()
+        if open_browser:
+            webbrowser.open(f"http://{'127.0.0.1' if is_loopback(host) else shown}:{port}/")
+        raise ServiceError(f"无法在 {shown}:{port} 上打开状态页（{exc.strerror or exc}）：端口可能已被占用，Houqin 也许已经在运行，"
+                           f"请在浏览器打开 http://127.0.0.1:{port}/ 看看；或用 --port 换一个端口。") from None
     worker = threading.Thread(target=runner.loop, name="houqin-sync", daemon=True)
 
     def stop(_signum=None, _frame=None) -> None:
@@ -163,8 +161,12 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     signal.signal(signal.SIGTERM, stop)
     signal.signal(signal.SIGINT, stop)
     worker.start()
-    shown = f"[{host}]" if ":" in host else host
-    print(f"Houqin 状态页：http://{shown}:{server.effective_port}/  （按 Ctrl-C 停止）", flush=True)
+    page = f"http://{shown}:{server.effective_port}/"
+    print(f"Houqin 状态页：{page}  （按 Ctrl-C 停止）", flush=True)
+    if open_browser:
+        threading.Timer(1.0, webbrowser.open, [page.replace("0.0.0.0", "127.0.0.1")]).start()
+    print(f"日志文件：{log_path}", flush=True)
+    log.info("Houqin 已启动：状态页 http://%s:%s/，配置 %s", shown, server.effective_port, config.origin)
     try:
         server.run()
     except (OSError, ValueError):
@@ -173,4 +175,6 @@ def serve(config: Config, host: str | None = None, port: int | None = None) -> N
     finally:
         runner.stop()
         worker.join(timeout=300)
+        log.info("Houqin 已停止")
+        listener.stop()
     print("Houqin 已停止", flush=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import date
 from pathlib import Path
 
@@ -12,6 +13,9 @@ from hypothesis import HealthCheck, Phase, settings
 from sync.pack_file import read_pack
 
 ROOT = Path(__file__).resolve().parents[1]
+# `houqin serve`/`check` without arguments read the config `houqin setup` wrote; never the
+# developer's own one during tests (subprocesses inherit this).
+os.environ["HOUQIN_HOME"] = str(Path(tempfile.gettempdir()) / f"houqin-tests-{os.getpid()}" / "no-home")
 CORPUS = ROOT.parent / "shared" / "corpus"
 TODAY = date(2026, 11, 25)
 

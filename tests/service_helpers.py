@@ -25,14 +25,17 @@ class Served:
     """A running service on a free port, its output kept for inspection."""
 
     def __init__(self, *args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
-        # Its own working folder: a path-mode service keeps its state database in ./var.
+        # Its own folders: a path-mode service keeps state and log in the user's data folder,
+        # which XDG_DATA_HOME moves here, so that no two services share a database.
         cwd = cwd or Path(tempfile.mkdtemp(prefix="houqin-serve-"))
+        self.data_home = cwd / "data-home"
         self.port = free_port()
         self.log = Path(os.environ.get("TMPDIR", "/tmp")) / f"houqin-serve-{self.port}.log"
         self.handle = open(self.log, "w", encoding="utf-8")  # noqa: SIM115 - closed in stop()
         self.process = subprocess.Popen([sys.executable, "-m", "sync", "serve", *args, "--port", str(self.port)],
                                         cwd=cwd, stdout=self.handle, stderr=subprocess.STDOUT,
-                                        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
+                                        env={**os.environ, "PYTHONPATH": str(ROOT), "XDG_DATA_HOME": str(self.data_home),
+                                             **(env or {})})
         self.base = f"http://127.0.0.1:{self.port}"
 
     def get(self, path: str) -> tuple[int, str]:

@@ -21,6 +21,7 @@ SMALL_RUNS = {
     "writeback_vs_openpyxl.py": (["--rows", "300", "--repeat", "1"], ["speed: openpyxl / houqin", "peak memory"]),
     "gsheets_calls.py": ([], ["houqin, alerts changed", "plain gspread"]),
     "status_page_load.py": (["--rows", "300", "--seconds", "1", "--clients", "3"], ["p99 ratio"]),
+    "nutrition_cli.py": (["--repeat", "1"], ["nutrition / check", "target ≤ 2 s"]),
 }
 
 

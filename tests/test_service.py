@@ -117,7 +117,9 @@ def test_credentials_never_appear_in_any_response_or_log(demo, tmp_path):
         served.stop()
     with state.connect(tmp_path / "state.sqlite3") as connection:
         stored = [dict(r) for r in connection.execute("SELECT * FROM source_results")]
-    everything = "\n".join(bodies) + served.output() + str(stored)
+    log = (tmp_path / "houqin.log").read_text(encoding="utf-8")  # beside the state database
+    everything = "\n".join(bodies) + served.output() + str(stored) + log
     assert "SECRET-MARKER-7731" not in everything and "PW-MARKER-5512" not in everything
+    assert "服务账号密钥文件" in log
     assert "服务账号密钥文件" in served.output()  # the IT helper is told which file is wrong
     assert any(not r["read_ok"] and str(key) in r["error"] for r in stored)

@@ -9,8 +9,9 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
+from sync import places
 from sync.config import Config
-from webapp import api, auth, db, i18n, views
+from webapp import api, auth, db, i18n, nutrition, views
 from webapp.secrets import secret_key_for
 
 csrf = CSRFProtect()
@@ -23,6 +24,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
         SECRET_KEY=secret_key or secret_key_for(config),
         HOUQIN_CONFIG=config,
         HOUQIN_DB=Path(config.state_db),
+        HOUQIN_LOG=places.log_file(Path(config.state_db)),
         HOUQIN_TRIGGER=trigger_sync,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
@@ -36,6 +38,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
     auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(nutrition.bp)
 
     @app.after_request
     def security_headers(response):

@@ -35,6 +35,7 @@ TEXTS = {
     "target": ("目标", "target"),
     "chart": ("最近六周未解决的提醒数", "Open alerts, last six weeks"),
     "history": ("同步记录", "Sync history"),
+    "log_file": ("日志文件", "Log file"),
     "resolved": ("最近解决的问题", "Recently resolved"),
     "days_open": ("持续天数", "Days open"),
     "status_ok": ("成功", "ok"),

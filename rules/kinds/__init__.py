@@ -4,11 +4,12 @@
   forbidden_words
 - periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
   term_task, exists_in
+- nutrition: ingredients_listed, known_food
 
 Importing this package registers them all in `KINDS`.
 """
 
-from rules.kinds import periods, rows
+from rules.kinds import nutrition, periods, rows
 from rules.kinds.base import KINDS
 
-__all__ = ["KINDS", "periods", "rows"]
+__all__ = ["KINDS", "nutrition", "periods", "rows"]

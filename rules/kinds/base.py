@@ -45,10 +45,12 @@ class Settings(Deployment):
     """A deployment's settings for one evaluation: with the day it judges."""
 
     today: date
+    # The shipped food composition table (rules.nutrition.Food rows), read by sync.
+    foods: tuple[Any, ...] = ()
 
     @classmethod
-    def of(cls, deployment: Deployment, today: date) -> Settings:
-        return cls(today=today, **{f.name: getattr(deployment, f.name) for f in fields(Deployment)})
+    def of(cls, deployment: Deployment, today: date, **more: Any) -> Settings:
+        return cls(today=today, **{f.name: getattr(deployment, f.name) for f in fields(Deployment)}, **more)
 
 
 class RuleCannotRun(Exception):

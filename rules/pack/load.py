@@ -67,6 +67,7 @@ def load_pack(data: Any) -> Pack:
             description=raw.get("description", ""),
             key_fields=tuple(raw.get("keyFields", ())),
             missing_values=frozenset(raw.get("missingValues", default_missing)),
+            optional=raw.get("optional", False),
         )
         for r_index, rule in enumerate(raw.get("rules", [])):
             params = {k: v for k, v in rule.items() if k not in ("id", "kind")}

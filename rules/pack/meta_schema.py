@@ -91,6 +91,7 @@ SHEET = {
         "aliases": _STRINGS,
         "description": {"type": "string"},
         "keyFields": _STRINGS,
+        "optional": {"type": "boolean"},
         "missingValues": {"type": "array", "items": {"type": "string"}},
         "fields": {"type": "array", "minItems": 1, "items": FIELD},
         "rules": {"type": "array", "items": RULE},

@@ -75,6 +75,7 @@ class SheetSpec:
     missing_values: frozenset[str] = frozenset({""})
     rules: list[RuleSpec] = field(default_factory=list)
     figures: list[FigureSpec] = field(default_factory=list)
+    optional: bool = False  # a sheet a kindergarten may add (食物成分表): not missed when absent
 
     def field(self, name: str) -> FieldSpec:
         for spec in self.fields:

@@ -15,6 +15,7 @@ from typing import Any
 from openpyxl import Workbook
 
 from rules.calendar import SchoolCalendar
+from sync.demo import recipes
 from sync.demo.layout import add_pack_sheet, write_rows
 from sync.pack_file import read_pack
 
@@ -23,18 +24,20 @@ STAFF = ["张老师", "李老师", "王老师", "陈阿姨", "刘师傅", "赵�
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗高"
 GIVEN = ["子涵", "欣怡", "梓轩", "一诺", "浩然", "雨桐", "思远", "可馨", "宇航", "若曦", "俊杰", "诗琪", "明轩", "语嫣"]
 DISHES = {
-    "早点": ["小米粥", "鸡蛋羹", "南瓜发糕", "燕麦粥", "红豆包", "蒸玉米", "花卷", "豆浆"],
+    "早餐": ["牛奶、肉包", "小米粥、鸡蛋饼", "豆浆、花卷、鸡蛋", "燕麦牛奶粥、南瓜发糕", "牛奶、红豆包", "鸡蛋羹、蒸玉米、牛奶",
+             "青菜肉丝面", "牛奶、葱油花卷"],
     "午餐": ["番茄炒蛋", "土豆烧牛肉", "清蒸鲈鱼", "香菇青菜", "玉米排骨汤", "胡萝卜炒肉丝", "冬瓜虾仁",
              "红烧鸡翅", "西兰花炒虾", "肉末豆腐", "木耳炒山药", "紫菜蛋花汤", "青椒土豆丝", "鱼香肉丝",
              "芹菜香干", "番茄牛腩", "虾仁滑蛋", "白菜粉丝", "黄瓜炒肉片", "菌菇鸡汤"],
-    "午点": ["香蕉", "苹果", "橙子", "酸奶", "猕猴桃", "葡萄", "梨", "火龙果"],
+    "午点": ["香蕉、蒸红薯", "苹果、小米糕", "橙子、豆沙包", "酸奶、蒸山药", "猕猴桃、玉米发糕", "葡萄、奶香馒头",
+             "梨、南瓜饼", "橘子、红枣发糕"],
 }
 DAILY_OBJECTS = ["餐具", "毛巾水杯", "活动室", "门把手扶手", "空气"]
 WEEKLY_OBJECTS = ["玩具", "寝室"]
 
 WORKBOOKS = {
     "安全管理.xlsx": ["inspections", "drills", "responsibility", "visitors"],
-    "食堂管理.xlsx": ["stock", "menu", "samples"],
+    "食堂管理.xlsx": ["stock", "menu", "samples", "menu_ingredients"],
     "卫生保健.xlsx": ["health_checks", "disinfection", "children", "bulletins"],
     "财务资产.xlsx": ["assets", "expenses", "food_account", "meetings"],
 }
@@ -355,12 +358,15 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
     pack = read_pack()
     data = DemoData(today)
     menu, samples = data.menu_and_samples()
+    children = data.children()
+    recipes.sexes(children)
     rows_by_sheet = {
         "inspections": data.inspections(), "stock": data.stock(), "menu": menu, "samples": samples,
-        "health_checks": data.health_checks(), "disinfection": data.disinfection(), "children": data.children(),
+        "health_checks": data.health_checks(), "disinfection": data.disinfection(), "children": children,
         "drills": data.drills(), "responsibility": data.responsibility(), "assets": data.assets(),
         "expenses": data.expenses(), "visitors": data.visitors(), "food_account": data.food_account(),
         "meetings": data.meetings(), "bulletins": data.bulletins(),
+        "menu_ingredients": recipes.menu_ingredients(menu, today),
     }
     folder.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []

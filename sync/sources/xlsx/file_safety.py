@@ -109,8 +109,9 @@ def find_lock(path: Path, now: float | None = None) -> LockInfo | None:
     candidates: list[tuple[Path, str]] = [(folder / f".~lock.{name}#", "LibreOffice")]
     try:
         for entry in folder.iterdir():
-            tail = entry.name[2:]
-            if entry.name.startswith("~$") and tail and name.endswith(tail) and len(tail) >= len(name) - 2:
+            # Windows shares and NAS folders ignore case: `~$库存.XLSX` belongs to `库存.xlsx`.
+            tail = entry.name[2:].casefold()
+            if entry.name.startswith("~$") and tail and name.casefold().endswith(tail) and len(tail) >= len(name) - 2:
                 candidates.append((entry, "Excel/WPS"))
     except OSError:
         return None

@@ -1,0 +1,1 @@
+"""The offline Windows bundle (`make dist`): see bundle/build.py."""

@@ -1,0 +1,166 @@
+"""From the pack's typed tables to the analysis's inputs: ingredient rows (食谱用料, or a
+quantified 主要食材 cell of 每周食谱), the kindergarten's own 食物成分表 rows, and the children
+of 幼儿健康档案. Checks on those inputs (unknown ingredients, dishes without ingredients) too."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from typing import Any
+
+from rules.model import ERROR, WARNING, Finding
+from rules.nutrition.foods import Food, FoodRowError, FoodTable, food_from_row, name_key
+from rules.nutrition.ingredients import IngredientUse, Where, parse_ingredient_text
+from rules.text import fold
+from rules.validate import TypedTable, finding
+
+MENU, INGREDIENTS, OWN_FOODS, CHILDREN = "menu", "menu_ingredients", "food_composition", "children"
+INGREDIENT_TEXT = "主要食材"
+
+
+def _day(value: Any) -> date | None:
+    if isinstance(value, datetime):
+        return value.date()
+    return value if isinstance(value, date) else None
+
+
+def dish_key(day: date, meal: str | None, dish: str) -> tuple[date, str, str]:
+    return day, fold(meal or ""), fold(dish)
+
+
+@dataclass
+class Inputs:
+    """What the analysis needs from the workbooks, and findings about what could not be used."""
+
+    uses: list[IngredientUse] = field(default_factory=list)
+    own_foods: list[Food] = field(default_factory=list)
+    children: list[tuple[date | None, str | None]] | None = None
+    anchor: tuple[str, str] = ("*", "食谱用料")
+    findings: list[Finding] = field(default_factory=list)
+
+    def foods(self, shipped: Iterable[Food]) -> FoodTable:
+        return FoodTable.of(shipped, self.own_foods)
+
+
+def _where(typed: TypedTable, index: int, column: str) -> Where:
+    table = typed.table
+    return Where(table.source, table.sheet, table.sheet_id, typed.numbers[index], typed.cell(index, column), column,
+                 typed, index)
+
+
+def _sheet_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
+    """Rows of 食谱用料 that give a day, a dish, a food and grams (validation reports the others)."""
+    uses: list[IngredientUse] = []
+    for typed in tables.get(INGREDIENTS, ()):
+        days, meals, dishes = typed.column("日期"), typed.column("餐次"), typed.column("菜品名称")
+        foods, grams = typed.column("食材"), typed.column("每人用量")
+        for index in range(len(typed)):
+            day, amount = _day(days[index]), grams[index]
+            if day is None or not dishes[index] or not foods[index] or not isinstance(amount, int | float) or amount <= 0:
+                continue
+            uses.append(IngredientUse(day, meals[index] or None, str(dishes[index]).strip(), str(foods[index]).strip(),
+                                      float(amount), _where(typed, index, "食材")))
+    return uses
+
+
+def _cell_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
+    """Each ingredient of each 每周食谱 row whose 主要食材 cell gives amounts (猪肉（瘦）20克、青菜50克)."""
+    uses: list[IngredientUse] = []
+    for typed in tables.get(MENU, ()):
+        if not typed.has(INGREDIENT_TEXT):
+            continue
+        days, meals, dishes, texts = typed.column("日期"), typed.column("餐次"), typed.column("菜品名称"), typed.column(INGREDIENT_TEXT)
+        for index in range(len(typed)):
+            day, text = _day(days[index]), texts[index]
+            if day is None or not dishes[index] or not isinstance(text, str):
+                continue
+            items, _ = parse_ingredient_text(text)
+            where = _where(typed, index, INGREDIENT_TEXT)
+            uses.extend(IngredientUse(day, meals[index] or None, str(dishes[index]).strip(), name, grams, where)
+                        for name, grams in items)
+    return uses
+
+
+def written_ingredients(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
+    """Every ingredient staff wrote, on either sheet: what the name check looks at."""
+    return _sheet_rows(tables) + _cell_rows(tables)
+
+
+def listed_dishes(uses: Iterable[IngredientUse]) -> set[tuple[date, str, str]]:
+    """Dish keys with and without the meal: a 食谱用料 row may leave 餐次 blank."""
+    return {dish_key(u.day, u.meal, u.dish) for u in uses} | {dish_key(u.day, None, u.dish) for u in uses}
+
+
+def is_listed(listed: set[tuple[date, str, str]], day: date, meal: str | None, dish: str) -> bool:
+    return dish_key(day, meal, dish) in listed or dish_key(day, None, dish) in listed
+
+
+def ingredient_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
+    """What the analysis counts: rows of 食谱用料, and for dishes without such rows the amounts
+    in their 主要食材 cell (when 食谱用料 lists a dish in full, the cell is only a summary)."""
+    uses = _sheet_rows(tables)
+    listed = listed_dishes(uses)
+    return uses + [u for u in _cell_rows(tables) if not is_listed(listed, u.day, u.meal, u.dish)]
+
+
+def own_foods(tables: Mapping[str, Sequence[TypedTable]]) -> tuple[list[Food], list[Finding]]:
+    """The kindergarten's 食物成分表 rows as foods; a row that cannot be used is one finding."""
+    foods: list[Food] = []
+    problems: list[Finding] = []
+    for typed in tables.get(OWN_FOODS, ()):
+        names = list(typed.columns)
+        for index in range(len(typed)):
+            row = {name: typed.columns[name][index] for name in names}
+            try:
+                foods.append(food_from_row(row, origin=typed.table.sheet))
+            except FoodRowError as exc:
+                problems.append(finding(typed, index, None, "nutrition.food_row", WARNING,
+                                        f"{exc}，这一行没有用于营养分析", f"{exc}; row not used for the analysis"))
+    return foods, problems
+
+
+def child_records(tables: Mapping[str, Sequence[TypedTable]]) -> list[tuple[date | None, str | None]] | None:
+    """(出生日期, 性别) of each child; None when there is no 幼儿健康档案 sheet at all."""
+    if not tables.get(CHILDREN):
+        return None
+    records: list[tuple[date | None, str | None]] = []
+    for typed in tables[CHILDREN]:
+        births, sexes = typed.column("出生日期"), typed.column("性别")
+        records.extend((_day(b), s) for b, s in zip(births, sexes, strict=True))
+    return records
+
+
+def inputs_from(tables: Mapping[str, Sequence[TypedTable]]) -> Inputs:
+    foods, problems = own_foods(tables)
+    anchor_table = next(iter(tables.get(INGREDIENTS, ())), None) or next(iter(tables.get(MENU, ())), None)
+    anchor = (anchor_table.table.source, anchor_table.table.sheet) if anchor_table else ("*", "食谱用料")
+    return Inputs(uses=ingredient_rows(tables), own_foods=foods, children=child_records(tables), anchor=anchor,
+                  findings=problems)
+
+
+def unknown_ingredient_findings(uses: Iterable[IngredientUse], foods: FoodTable, rule: str,
+                                severity: str = ERROR) -> list[Finding]:
+    """One finding per unknown ingredient in a cell, with the three nearest known names."""
+    found: list[Finding] = []
+    seen: set[tuple[str, int, str]] = set()
+    for use in uses:
+        where = use.where
+        if where is None or where.typed is None or foods.find(use.food) is not None:
+            continue
+        mark = (where.sheet, where.row, name_key(use.food))
+        if mark in seen:
+            continue
+        seen.add(mark)
+        near = foods.nearest(use.food)
+        item = finding(
+            where.typed, where.index, where.column, rule, severity,
+            f"食材“{use.food}”不在食物成分表里，这 {use.grams:g} 克无法计算营养；是不是：{'、'.join(near)}？"
+            f"（也可以在「食物成分表」工作表里添加这种食物）",
+            f"Ingredient '{use.food}' is not in the food table; its {use.grams:g} g cannot be counted. "
+            f"Did you mean: {', '.join(near)}?",
+            value=use.food,
+        )
+        # A 主要食材 cell may hold two unknown names: each is its own finding.
+        found.append(replace(item, key=f"{item.key}|{name_key(use.food)}"))
+    return found

@@ -1,0 +1,46 @@
+"""The menu's nutrition analysis on the staff's own sheets: for the status page and alerts
+(current and previous month, every cycle) and for `python -m sync nutrition`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from rules.model import Finding
+from rules.nutrition import Analysis, FoodTable, NutritionSettings, Period, analyse, settings_from
+from rules.nutrition.sheets import inputs_from
+from rules.validate import TypedTable
+from sync.nutrition_data import shipped_dris, shipped_foods
+
+
+def by_sheet(tables: Sequence[TypedTable]) -> dict[str, list[TypedTable]]:
+    grouped: dict[str, list[TypedTable]] = {}
+    for typed in tables:
+        grouped.setdefault(typed.table.sheet_id, []).append(typed)
+    return grouped
+
+
+def analyse_tables(tables: Sequence[TypedTable], settings: NutritionSettings,
+                   periods: Sequence[Period]) -> tuple[list[Analysis], FoodTable]:
+    """One analysis per period over the tables of every source (a kitchen may keep the menu in
+    one workbook and the children's records in another), and the food table it used."""
+    inputs = inputs_from(by_sheet(tables))
+    foods = inputs.foods(shipped_foods())
+    analyses = [analyse(inputs.uses, foods, shipped_dris(), settings, period, inputs.children, inputs.anchor)
+                for period in periods]
+    return analyses, foods
+
+
+def recent_months(today: date) -> list[Period]:
+    """This month and the one before, the status page's two columns."""
+    this = Period.month(today.year, today.month)
+    before = this.start - timedelta(days=1)
+    return [this, Period.month(before.year, before.month)]
+
+
+def monthly(tables: Sequence[TypedTable], config_table: dict[str, Any], today: date) -> tuple[list[Finding], dict[str, Any]]:
+    """Threshold findings and the summary the status page shows, for this month and the last."""
+    analyses, _ = analyse_tables(tables, settings_from(config_table), recent_months(today))
+    findings = [f for a in analyses for f in a.findings]
+    return findings, {"months": [a.as_json() for a in analyses if a.days]}

@@ -1,0 +1,94 @@
+"""`python -m sync nutrition`: the menu's nutrition analysis for a month or any period, as
+text, JSON or the xlsx report the nurse files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+from rules.nutrition import Period, settings_from
+from sync.config import Config
+
+EXIT_OK, EXIT_FAILED = 0, 2
+
+
+class PeriodError(ValueError):
+    """Arguments that do not make one period (or one output file): one message, exit 2."""
+
+
+def _month(text: str) -> Period:
+    found = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
+    if not found or not 1 <= int(found[2]) <= 12:
+        raise argparse.ArgumentTypeError(f"月份应写成 YYYY-MM，例如 2026-11，实际是 {text!r}")
+    return Period.month(int(found[1]), int(found[2]))
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2026-11-01，实际是 {text!r}") from None
+
+
+def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None]) -> None:
+    sub = commands.add_parser("nutrition", help="膳食营养分析（默认本月）")
+    sources(sub)
+    sub.add_argument("--month", type=_month, help="分析哪个月，例如 2026-11（默认本月）")
+    sub.add_argument("--from", dest="start", type=_day, help="自定时段的第一天，例如 2026-10-01（与 --to 一起用）")
+    sub.add_argument("--to", dest="end", type=_day, help="自定时段的最后一天，例如 2026-12-31")
+    sub.add_argument("--format", choices=["text", "json", "xlsx"], default="text", help="输出格式：text（默认）、json 或 xlsx")
+    sub.add_argument("--out", help="写到哪个文件（xlsx 默认 膳食营养分析_月份.xlsx）")
+
+
+def period_of(args: argparse.Namespace, today: date) -> Period:
+    if args.month and (args.start or args.end):
+        raise PeriodError("请只用一种方式指定时段：--month，或 --from 和 --to")
+    if bool(args.start) != bool(args.end):
+        raise PeriodError("--from 和 --to 要一起写，例如 --from 2026-09-01 --to 2026-11-30")
+    if args.start:
+        if args.end < args.start:
+            raise PeriodError(f"--to {args.end} 早于 --from {args.start}")
+        return Period(args.start, args.end)
+    return args.month or Period.month(today.year, today.month)
+
+
+def run(args: argparse.Namespace, config: Config) -> int:
+    """The command, once the config is read (sync/cli.py reads it, as for every command)."""
+    from sync.cycle import check, today_for
+    from sync.nutrition import analyse_tables
+    from sync.nutrition_text import format_text
+    from sync.pack_file import read_pack
+
+    pack = read_pack(config.schema_path)
+    today = today_for(config)
+    period = period_of(args, today)
+    result = check(config, pack, today, judge=False)
+    for failed in result.failed:
+        print(failed.error, file=sys.stderr)
+    if not result.reads:
+        return EXIT_FAILED
+    settings = settings_from(config.nutrition)
+    [analysis], foods = analyse_tables(result.tables, settings, [period])
+    out = Path(args.out) if args.out else None
+    if args.format == "xlsx":
+        from sync.nutrition_xlsx import write_report
+
+        out = out or Path(f"膳食营养分析_{period.key()}.xlsx")
+        if out.suffix.lower() != ".xlsx":
+            raise PeriodError(f"xlsx 报表的文件名应以 .xlsx 结尾：{out}")
+        write_report(analysis, settings, foods, out)
+        print(f"膳食营养分析表已写入 {out}")
+        return EXIT_OK
+    text = (json.dumps(analysis.as_json(), ensure_ascii=False, indent=2) if args.format == "json"
+            else format_text(analysis))
+    if out:
+        out.write_text(text + "\n", encoding="utf-8")
+        print(f"已写入 {out}")
+    else:
+        print(text)
+    return EXIT_OK if not result.failed else EXIT_FAILED
