@@ -202,10 +202,10 @@ class StaffSheetMachine(RuleBasedStateMachine):
 
     def check_json_keys(self, paths: list[str]) -> None:
         """`check --format json`, the command staff's IT helper runs: keys unique."""
-        out = io.StringIO()
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
             code = cli.main(["check", *paths, "--today", self.today.isoformat(), "--format", "json"])
-        assert code in (0, 1), code
+        assert code in (0, 1), (code, err.getvalue())
         keys = [f["key"] for f in json.loads(out.getvalue())["findings"]]
         assert len(keys) == len(set(keys))
 
