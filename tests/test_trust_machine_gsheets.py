@@ -81,29 +81,6 @@ class GoogleMachine(StaffSheetMachine):
                   if r["booleanRule"].get("format", {}).get("backgroundColor", {}).get("green") == STAFF_GREEN]
         return cells, theirs
 
-    def t_alerts(self) -> dict[int, str]:
-        grid = self._grid()
-        column = alert_column(grid)
-        if column is None:
-            return {}
-        return {number: row[column] for number, row in enumerate(grid, start=1)
-                if number > self.header_row and column < len(row) and row[column] not in ("", None)}
-
-    def _data_rows(self) -> list[int]:
-        grid = self._grid()
-        return [number for number in range(self.header_row + 1, len(grid) + 1)
-                if any(v not in ("", None) for v in grid[number - 1][:len(self.headers)])]
-
-    def t_row_count(self) -> int:
-        return len(self._data_rows())
-
-    def t_row_numbers(self) -> list[int]:
-        return self._data_rows()
-
-    def t_things(self) -> set[str]:
-        column = self.headers.index("检查对象")
-        return {self._grid()[n - 1][column] for n in self._data_rows()}
-
     def _put(self, number: int, column: int, value: Any) -> None:
         """A cell typed by staff (a date becomes a date, as Sheets parses it)."""
         with self.fake.lock:
