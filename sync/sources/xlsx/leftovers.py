@@ -98,7 +98,7 @@ def _settle(path: Path, asides: list[Path], temporaries: list[Path]) -> list[Fin
     if not path.exists():
         newest = asides.pop()
         os.rename(newest, path)
-        findings.append(_finding(path, "file.restored",
+        findings.append(_finding(path, "file.restored", newest,
                                  f"上次写入提醒时程序被中断，{path.name} 曾被临时改名为 {newest.name}，现已恢复原名，内容未变",
                                  f"{path.name} was left as {newest.name} by an interrupted write and has been restored"))
     # The temporary is still a second name of the file at `path`: that swap had finished.
@@ -112,7 +112,7 @@ def _settle(path: Path, asides: list[Path], temporaries: list[Path]) -> list[Fin
             continue
         where = f"{BACKUP_DIR}/{backup.name}" if backup else BACKUP_DIR
         findings.append(_finding(
-            path, "file.kept_both",
+            path, "file.kept_both", aside,
             f"发现上次写入中断时留下的旧版本 {aside.name}，而 {path.name} 已是另一份文件：两份都保留，"
             f"旧版本已移到 {where}；如果最近的修改不见了，请从那里找回",
             f"An interrupted write left {aside.name} beside a different {path.name}: both kept, the older one in {where}"))
@@ -126,7 +126,7 @@ def _same_file(one: Path, other: Path) -> bool:
         return False
 
 
-def _finding(path: Path, rule: str, zh: str, en: str) -> Finding:
+def _finding(path: Path, rule: str, aside: Path, zh: str, en: str) -> Finding:
     return Finding(source=str(path), sheet=WHOLE_FILE, row=None, column=None, cell=None, rule=rule,
                    kind="validation", severity="warning", message=zh, message_en=en, value=None,
-                   key=f"{path}|*||{rule}", sheet_id="*")
+                   key=f"{path}|*|{aside.name}|{rule}", sheet_id="*")
