@@ -40,6 +40,8 @@ def main() -> int:
                    capture_output=True)
     month = args.today[:7]
     commands = {
+        # Pure computation of a fixed size: its wall / CPU says how much of a core this machine gives now.
+        "calibration (busy loop)": [sys.executable, "-c", "x = 0\nfor i in range(3_000_000): x += i"],
         "start-up (--help)": [sys.executable, "-m", "sync", "--help"],
         "check demo": [sys.executable, "-m", "sync", "check", str(demo), "--today", args.today],
         "nutrition demo": [sys.executable, "-m", "sync", "nutrition", str(demo), "--month", month],
@@ -56,7 +58,10 @@ def main() -> int:
     for name in commands:
         lines.append(f"| {name} | {statistics.median(walls[name]):.2f} s | {statistics.median(cpus[name]):.2f} s |")
     nutrition = statistics.median(walls["nutrition demo"])
-    lines += ["", f"nutrition / check (wall): {nutrition / statistics.median(walls['check demo']):.2f}×",
+    share = statistics.median(cpus["calibration (busy loop)"]) / statistics.median(walls["calibration (busy loop)"])
+    lines += ["", f"share of a core this machine gave (calibration CPU / wall): {share:.0%}",
+              f"nutrition on a free core (its CPU time): {statistics.median(cpus['nutrition demo']):.2f} s",
+              f"nutrition / check (wall): {nutrition / statistics.median(walls['check demo']):.2f}×",
               f"nutrition wall {nutrition:.2f} s, target ≤ {TARGET:.0f} s: {'met' if nutrition <= TARGET else 'MISSED'}"]
     report("nutrition_cli", lines)
     return 0 if nutrition <= TARGET else 1

@@ -7,6 +7,7 @@ A source (xlsx file, Google spreadsheet) produces `Table`s; validation types the
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from functools import lru_cache
 from typing import Any, Literal
 
@@ -88,6 +89,9 @@ class Finding:
     key: str
     # The pack sheet this is about ("inspections"), whatever the workbook calls the sheet.
     sheet_id: str = ""
+    # Who should act (the row's 责任人/经手人/...; see rules.owners) and by when, for the to-do.
+    owner: str = ""
+    due: date | None = None
 
     def as_dict(self, lang: str = "zh") -> dict[str, Any]:
         return {
@@ -103,6 +107,8 @@ class Finding:
             "value": self.value,
             "key": self.key,
             "sheet_id": self.sheet_id,
+            "owner": self.owner,
+            "due": self.due.isoformat() if self.due else None,
         }
 
 

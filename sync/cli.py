@@ -35,7 +35,7 @@ _ARGPARSE_ZH = [
     (re.compile(r"^invalid int value: (.+)$"), lambda m: f"{m[1]} 不是整数"),
     (re.compile(r"^expected one argument$"), lambda m: "后面应写一个值"),
     (re.compile(r"^unrecognized arguments: (.+)$"), lambda m: f"不认识的参数：{m[1]}"),
-    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、nutrition、setup 或 autostart"),
+    (re.compile(r"^the following arguments are required: command$"), lambda m: "请写出要做什么：demo、check、run、serve、init、nutrition、report、setup 或 autostart"),
     (re.compile(r"^the following arguments are required: (.+)$"), lambda m: f"缺少参数：{m[1]}"),
 ]
 
@@ -107,6 +107,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--open", action="store_true", help="启动后在浏览器里打开状态页")
 
     nutrition_cli.add_parser(commands, sources)
+
+    from sync.report.command import add_parser as add_report_parser
+
+    add_report_parser(commands, sources, _today)
 
     init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
     init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
@@ -260,6 +264,12 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace) -> int:
+    from sync.report.command import run
+
+    return run(args, load_config, UsageError)
+
+
 def cmd_setup(args: argparse.Namespace) -> int:
     return setup_wizard.run(args)
 
@@ -291,7 +301,8 @@ def cmd_nutrition(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
-            "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart}
+            "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart,
+            "report": cmd_report}
 
 
 def main(argv: list[str] | None = None) -> int:

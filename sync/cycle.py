@@ -6,6 +6,7 @@ what `run` and the service's timer call.
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from typing import Any
 from rules.alerts import Alert, row_alerts
 from rules.engine import Settings, evaluate
 from rules.model import Finding
+from rules.owners import assign_owners
 from rules.pack.spec import Pack
 from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
@@ -111,6 +113,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
     result.findings.extend(nutrition_findings)
+    assign_owners(result.findings, result.tables)
     result.summary = summarise(result.findings, summary)
     return result
 
@@ -169,4 +172,15 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary)
+                     sources=result.sources, summary=result.summary, term_report=current_term_report(config, pack, result))
+
+
+def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict[str, Any] | None:
+    """This term's figures for the 学期报告 page; a figure's bug costs the page, never the cycle."""
+    from sync.report import report_for_tables
+
+    try:
+        return report_for_tables(Settings.of(config, result.today), pack, result.tables, nutrition=config.nutrition)
+    except Exception:
+        logging.getLogger("houqin").exception("学期报告数据计算失败")
+        return None

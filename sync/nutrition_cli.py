@@ -7,11 +7,13 @@ import argparse
 import json
 import re
 import sys
+import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from rules.nutrition import Period, settings_from
+from rules.nutrition.analysis import REPORT_SHEET
 from sync.config import Config
 
 EXIT_OK, EXIT_FAILED = 0, 2
@@ -43,6 +45,23 @@ def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None]) -> 
     sub.add_argument("--to", dest="end", type=_day, help="自定时段的最后一天，例如 2026-12-31")
     sub.add_argument("--format", choices=["text", "json", "xlsx"], default="text", help="输出格式：text（默认）、json 或 xlsx")
     sub.add_argument("--out", help="写到哪个文件（xlsx 默认 膳食营养分析_月份.xlsx）")
+
+
+SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
+
+
+def safe_target(out: Path) -> None:
+    """Never write over a staff workbook: an existing spreadsheet may only be replaced when it
+    is a report this command wrote (its first sheet is 膳食营养分析)."""
+    if not out.exists() or out.suffix.lower() not in SPREADSHEETS:
+        return
+    try:
+        with zipfile.ZipFile(out) as parts:
+            ours = REPORT_SHEET.encode("utf-8") in parts.read("xl/workbook.xml")
+    except (OSError, KeyError, zipfile.BadZipFile):
+        ours = False
+    if not ours:
+        raise PeriodError(f"{out} 已存在，而且不是本命令生成的营养分析表，不会覆盖；请换一个文件名")
 
 
 def period_of(args: argparse.Namespace, today: date) -> Period:
@@ -81,12 +100,17 @@ def run(args: argparse.Namespace, config: Config) -> int:
         out = out or Path(f"膳食营养分析_{period.key()}.xlsx")
         if out.suffix.lower() != ".xlsx":
             raise PeriodError(f"xlsx 报表的文件名应以 .xlsx 结尾：{out}")
+        safe_target(out)
+        if not analysis.days:
+            print(format_text(analysis) + "\n没有生成报表。")
+            return EXIT_OK
         write_report(analysis, settings, foods, out)
         print(f"膳食营养分析表已写入 {out}")
         return EXIT_OK
     text = (json.dumps(analysis.as_json(), ensure_ascii=False, indent=2) if args.format == "json"
             else format_text(analysis))
     if out:
+        safe_target(out)
         out.write_text(text + "\n", encoding="utf-8")
         print(f"已写入 {out}")
     else:

@@ -13,7 +13,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
 from rules.nutrition import Analysis, Food, FoodTable, NutritionSettings
-from rules.nutrition.analysis import CORE, SHARE_LABELS
+from rules.nutrition.analysis import CORE, REPORT_SHEET, SHARE_LABELS
 from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
 
 TITLE = Font(bold=True, size=14)
@@ -21,6 +21,7 @@ BOLD = Font(bold=True)
 HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 LOW_FILL = PatternFill("solid", fgColor="FFEB9C")
 CHART_TITLE = "各营养素占在园推荐量的百分比（%）"
+CHART_ROWS = 20  # rows left free under the chart (9 cm high)
 
 
 class _Writer:
@@ -55,9 +56,10 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     """Write the report to `path` (a new file; the caller chose the name)."""
     workbook = Workbook()
     sheet = workbook.active
-    sheet.title = "膳食营养分析"
+    sheet.title = REPORT_SHEET
     out = _Writer(sheet)
     period, basis = analysis.period, analysis.basis
+    first = out.row
     out.line(f"膳食营养分析表（{period.label()}）", font=TITLE)
     out.line(f"统计时段：{period.start} 至 {period.end}，有用料的食谱 {analysis.days} 天；数值为平均每人每天在园摄入")
     out.line(f"参考值：{basis['dris']}；在园推荐量 = 全天推荐量 × {basis['in_school_share']:.0%}"
@@ -66,6 +68,7 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     out.line(f"评价标准：{basis['standards']}")
     if basis.get("note"):
         out.line(f"说明：{basis['note']}")
+    header_rows = range(first + 1, out.row)
 
     out.heading("一、平均每人每日各类食物摄入量")
     out.header("食物类别", "摄入量（克）")
@@ -75,7 +78,8 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     out.heading("二、营养素摄入量与推荐量比较")
     out.header("营养素", "单位", "平均每人每日摄入", "在园推荐量", "占推荐量（%）", "要求（%）", "评价")
     chart_rows: list[int] = []
-    for key in NUTRIENT_KEYS:
+    # Nutrients with a reference first (one contiguous range for the chart), fat and carbohydrate last.
+    for key in sorted(NUTRIENT_KEYS, key=lambda k: analysis.percent_of_reference[k] is None):
         percent = analysis.percent_of_reference[key]
         reference = analysis.reference[key]
         if percent is None:
@@ -86,6 +90,10 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
         row = out.line(LABELS[key], UNITS[key], round(analysis.per_child_day[key], 2), round(reference or 0, 2),
                        round(percent, 1), f"≥{limit:.0f}", "达标" if ok else "不足", fill=None if ok else LOW_FILL)
         chart_rows.append(row)
+    if chart_rows:
+        out.row += 1
+        _chart(sheet, chart_rows, f"A{out.row}")
+        out.row += CHART_ROWS
 
     out.heading("三、热能来源分布")
     out.header("来源", "供能（千卡）", "占总能量（%）", "要求（%）", "评价")
@@ -121,19 +129,29 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
         for finding in analysis.findings:
             out.line(finding.message)
 
-    sheet.column_dimensions["A"].width = 30
-    for letter in "BCDEFG":
-        sheet.column_dimensions[letter].width = 16
-    for row in sheet.iter_rows(min_row=1, max_row=6):
-        row[0].alignment = Alignment(wrap_text=False)
-    if chart_rows:
-        _chart(sheet, chart_rows)
+    _layout(sheet, header_rows)
     _sources(workbook.create_sheet("食物来源"), [foods.find(name) for name in analysis.foods_used])
     workbook.save(path)
     return path
 
 
-def _chart(sheet: Worksheet, rows: list[int]) -> None:
+def _layout(sheet: Worksheet, text_rows: range) -> None:
+    """Column widths, the long lines of the basis wrapped across the table's width, one page wide."""
+    sheet.column_dimensions["A"].width = 30
+    for letter in "BCDEFG":
+        sheet.column_dimensions[letter].width = 14
+    for row in text_rows:
+        sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=7)
+        sheet.cell(row=row, column=1).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.row_dimensions[row].height = 32
+    sheet.page_setup.orientation = "portrait"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+
+
+def _chart(sheet: Worksheet, rows: list[int], anchor: str) -> None:
     """Bars of % of reference, one per nutrient that has a reference (contiguous rows)."""
     chart = BarChart()
     chart.type = "bar"
@@ -145,12 +163,13 @@ def _chart(sheet: Worksheet, rows: list[int]) -> None:
     labels = Reference(sheet, min_col=1, min_row=rows[0], max_row=rows[-1])
     chart.add_data(data, titles_from_data=False)
     chart.set_categories(labels)
-    chart.dataLabels = DataLabelList()
-    chart.dataLabels.showVal = True
+    chart.dataLabels = DataLabelList(showVal=True, showCatName=False, showSerName=False, showLegendKey=False,
+                                     showPercent=False)
+    chart.x_axis.scaling.orientation = "maxMin"  # energy at the top, as in the table
     # openpyxl hides axes unless told otherwise; LibreOffice and Excel then draw bars without labels.
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    sheet.add_chart(chart, "I2")
+    sheet.add_chart(chart, anchor)
 
 
 def _sources(sheet: Worksheet, foods: list[Food | None]) -> None:
@@ -168,3 +187,7 @@ def _sources(sheet: Worksheet, foods: list[Food | None]) -> None:
                  food.note)
     for letter, width in zip("ABCDEFGH", (14, 12, 10, 16, 10, 48, 8, 40), strict=True):
         sheet.column_dimensions[letter].width = width
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.fitToWidth = 1
+    sheet.page_setup.fitToHeight = 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True

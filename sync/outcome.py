@@ -38,6 +38,8 @@ class RunResult:
     sources: list[SourceResult]
     # Counts per sheet and severity, coverage figures, calendar warnings (rules.summary).
     summary: dict = field(default_factory=dict)
+    # This term's figures so far (rules.term_report), for the 学期报告 page; None if not made.
+    term_report: dict | None = None
 
     @property
     def duration_seconds(self) -> float:

@@ -68,10 +68,17 @@ MIGRATIONS = [
     CREATE INDEX findings_order ON findings(kind, severity, sheet, row, cell);
     CREATE INDEX findings_order_all ON findings(severity, sheet, row, cell);
     """,
+    # The to-do: who should act and by when; the term's figures kept per run for the 学期报告 page.
+    """
+    ALTER TABLE findings ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+    ALTER TABLE findings ADD COLUMN due TEXT;
+    CREATE INDEX findings_todo ON findings(owner, severity, due);
+    CREATE TABLE term_reports (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, body TEXT NOT NULL);
+    """,
 ]
 
 FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
-                   "message", "message_en", "value")
+                   "message", "message_en", "value", "owner", "due")
 
 
 def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
@@ -133,8 +140,11 @@ def record_run(path: Path, result: RunResult) -> int:
             connection.executemany(
                 f"INSERT INTO findings (run_id, {', '.join(FINDING_COLUMNS)}) VALUES ({', '.join('?' * (len(FINDING_COLUMNS) + 1))})",
                 [(run_id, f.key, f.source, f.sheet, f.sheet_id, f.row, f.column, f.cell, f.rule, f.kind, f.severity,
-                  f.message, f.message_en, f.value) for f in result.findings],
+                  f.message, f.message_en, f.value, f.owner, f.due.isoformat() if f.due else None) for f in result.findings],
             )
+            if result.term_report is not None:
+                connection.execute("INSERT INTO term_reports VALUES (?, ?)", (run_id, json.dumps(result.term_report, ensure_ascii=False)))
+                connection.execute("DELETE FROM term_reports WHERE run_id < ?", (run_id,))
             unread = {s.source for s in result.sources if not s.read_ok}
             _update_periods(connection, result, unread)
             # Old runs' details are not needed for the page; keep the history rows lean.
@@ -287,6 +297,12 @@ def recently_resolved(connection: sqlite3.Connection, limit: int = 20) -> list[d
         "SELECT *, julianday(resolved_at) - julianday(opened_at) AS days_open FROM alert_periods "
         "WHERE resolved_at IS NOT NULL ORDER BY resolved_at DESC, id DESC LIMIT ?", (limit,))
     return [dict(r) for r in rows]
+
+
+def latest_term_report(connection: sqlite3.Connection) -> dict[str, Any] | None:
+    """The term's figures as the last run that made them computed them."""
+    row = connection.execute("SELECT body FROM term_reports ORDER BY run_id DESC LIMIT 1").fetchone()
+    return json.loads(row["body"]) if row else None
 
 
 def periods_for(connection: sqlite3.Connection, key: str) -> list[dict[str, Any]]:

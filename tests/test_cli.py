@@ -78,7 +78,7 @@ def test_bad_arguments():
     assert_one_clear_failure(sync("serve", "--port", "八千"), "--port", "不是整数")
     assert_one_clear_failure(sync("check", "x.xlsx", "--colour"), "不认识的参数：--colour")
     assert_one_clear_failure(sync("init"), "缺少参数：--out")
-    assert_one_clear_failure(sync(), "demo、check、run、serve、init、nutrition、setup 或 autostart")
+    assert_one_clear_failure(sync(), "demo、check、run、serve、init、nutrition、report、setup 或 autostart")
     assert "用法：python -m sync check" in sync("check", "--help").stdout
 
 

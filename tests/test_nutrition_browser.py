@@ -42,8 +42,8 @@ def test_nutrition_view_in_a_real_browser(browser, tmp_path):  # noqa: F811 - th
         assert page.locator("link[href*='cdn'], script[src^='http']").count() == 0
         SCREENSHOTS.mkdir(exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "nutrition.png"), full_page=True)
-        # The same findings are alerts on the status page.
-        page.goto(served.base + "/")
+        # The same findings are alerts on the status page (its full list, searched).
+        page.goto(served.base + "/?tab=list&q=供能比")
         assert "脂肪供能比为" in page.content()
         page.goto(served.base + "/nutrition?lang=en")
         assert "Menu nutrition" in page.locator("#nutrition-title").inner_text()

@@ -3,6 +3,8 @@ recomputed here, and the demo (text, JSON, and the xlsx report opened by LibreOf
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import subprocess
@@ -15,6 +17,8 @@ from openpyxl import Workbook, load_workbook
 
 from rules.nutrition import NUTRIENT_KEYS
 from rules.nutrition.foods import NUTRIENTS
+from sync.cli import main
+from sync.demo import write_demo
 from sync.nutrition_xlsx import CHART_TITLE
 from tests.conftest import ROOT, require
 from tests.test_nutrition_analysis import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
@@ -24,7 +28,16 @@ IN_CELL = (date(2026, 11, 4), "午餐", "青菜饭")
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
+    """The command as staff run it: a fresh process."""
     return subprocess.run([sys.executable, "-m", "sync", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
+
+
+def cli(*args: str) -> subprocess.CompletedProcess:
+    """The same command line in this process (saves an interpreter start per call)."""
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def handmade_workbook(path):
@@ -85,7 +98,7 @@ def test_every_figure_of_the_json_from_a_handmade_workbook(tmp_path):
 
 def test_an_unknown_ingredient_is_a_finding_on_its_cell_and_the_rest_is_still_counted(tmp_path):
     path = handmade_workbook(tmp_path / "食堂.xlsx")
-    done = run("check", str(path), "--today", "2026-11-25", "--format", "json")
+    done = cli("check", str(path), "--today", "2026-11-25", "--format", "json")
     findings = json.loads(done.stdout)["findings"]
     [unknown] = [f for f in findings if f["rule"] == "ingredient_known_food"]
     row = 2 + [r[3] for r in MENU if (r[0], r[1], r[2]) != IN_CELL].index("鸡旦")
@@ -93,7 +106,7 @@ def test_an_unknown_ingredient_is_a_finding_on_its_cell_and_the_rest_is_still_co
     assert unknown["message"].startswith("食材“鸡旦”不在食物成分表里，这 15 克无法计算营养；是不是：鸡蛋")
     # Every dish has its ingredients (青菜饭's are in its 主要食材 cell): nothing is "缺少用料".
     assert not [f for f in findings if f["rule"] == "menu_ingredients_listed"]
-    text = run("nutrition", str(path), "--month", "2026-11").stdout
+    text = cli("nutrition", str(path), "--month", "2026-11").stdout
     assert "“鸡旦” 共 15 克" in text and "是不是：鸡蛋" in text and "有用料的食谱天数：3 天" in text
 
 
@@ -103,7 +116,7 @@ def test_a_dish_without_ingredients_is_a_warning(tmp_path):
     book["每周食谱"].append([date(2026, 11, 5), "午餐", "红烧肉", "五花肉", 80])
     book["每周食谱"].append([date(2026, 11, 5), "午餐", "白开水", "", 100])  # water needs no ingredients
     book.save(path)
-    findings = json.loads(run("check", str(path), "--today", "2026-11-25", "--format", "json").stdout)["findings"]
+    findings = json.loads(cli("check", str(path), "--today", "2026-11-25", "--format", "json").stdout)["findings"]
     [missing] = [f for f in findings if f["rule"] == "menu_ingredients_listed"]
     assert missing["severity"] == "warning" and missing["message"] == "11-05 午餐“红烧肉”缺少用料，无法做营养分析"
 
@@ -111,27 +124,26 @@ def test_a_dish_without_ingredients_is_a_warning(tmp_path):
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
-    done = run("demo", "--dir", str(folder), "--today", "2026-11-25")
-    assert done.returncode == 0, done.stderr
+    write_demo(folder, today=date(2026, 11, 25))
     return folder
 
 
 def test_the_demo_has_a_fat_month_a_mistyped_ingredient_and_a_dish_without_ingredients(demo):
-    october = json.loads(run("nutrition", str(demo), "--month", "2026-10", "--format", "json").stdout)
-    november = json.loads(run("nutrition", str(demo), "--month", "2026-11", "--format", "json").stdout)
+    october = json.loads(cli("nutrition", str(demo), "--month", "2026-10", "--format", "json").stdout)
+    november = json.loads(cli("nutrition", str(demo), "--month", "2026-11", "--format", "json").stdout)
     assert october["energy_share"]["fat"] > 0.35 and 0.30 <= november["energy_share"]["fat"] <= 0.35
     assert any(f["message"].startswith("10月脂肪供能比为 ") and "高于 30%–35%" in f["message"] for f in october["findings"])
     assert [u["name"] for u in november["unknown_ingredients"]] == ["胡箩卜"] and not october["unknown_ingredients"]
     assert october["period"]["days"] >= 15 and november["period"]["days"] >= 15
     assert set(november["meal_energy_share"]) >= {"早餐", "午餐", "午点"}
-    check = json.loads(run("check", str(demo), "--today", "2026-11-25", "--format", "json").stdout)["findings"]
+    check = json.loads(cli("check", str(demo), "--today", "2026-11-25", "--format", "json").stdout)["findings"]
     assert len([f for f in check if f["rule"] == "menu_ingredients_listed"]) == 1
     nutrition_alerts = [f["message"] for f in check if f["rule"].startswith("nutrition.")]
     assert any(m.startswith("10月脂肪供能比") for m in nutrition_alerts)
 
 
 def test_text_report_on_the_demo(demo):
-    done = run("nutrition", str(demo), "--month", "2026-10")
+    done = cli("nutrition", str(demo), "--month", "2026-10")
     assert done.returncode == 0, done.stderr
     for words in ("膳食营养分析 2026-10-01 至 2026-10-31（10月）", "在园推荐量 = 全天推荐量 × 70%", "幼儿健康档案 41 名儿童",
                   "优质蛋白（动物性和大豆类）占蛋白质", "各餐能量：早餐", "10月脂肪供能比为"):
@@ -170,14 +182,14 @@ def test_xlsx_report_opens_in_libreoffice_with_its_chart(demo, tmp_path):
     (["--from", "2026-11-30", "--to", "2026-11-01"], "早于"),
 ])
 def test_bad_periods_are_one_chinese_message(demo, args, words):
-    done = run("nutrition", str(demo), *args)
+    done = cli("nutrition", str(demo), *args)
     assert done.returncode == 2 and words in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_misspelt_nutrition_setting_names_the_right_one(demo, tmp_path):
     config = tmp_path / "houqin.toml"
     config.write_text(f'[sources]\npaths = ["{demo.as_posix()}"]\n\n[nutrition]\nfat_shares = [25, 30]\n', encoding="utf-8")
-    done = run("nutrition", "--config", str(config))
+    done = cli("nutrition", "--config", str(config))
     assert done.returncode == 2 and "fat_shares" in done.stderr and "是不是 fat_share" in done.stderr
 
 
@@ -185,9 +197,27 @@ def test_a_quarter_and_a_configured_fat_range(demo, tmp_path):
     config = tmp_path / "houqin.toml"
     config.write_text(f'[sources]\npaths = ["{demo.as_posix()}"]\n\n[nutrition]\nfat_share = [25, 45]\nbasis_note = "脂肪按园所小结 25–45%"\n',
                       encoding="utf-8")
-    result = json.loads(run("nutrition", "--config", str(config), "--from", "2026-10-01", "--to", "2026-12-31",
+    result = json.loads(cli("nutrition", "--config", str(config), "--from", "2026-10-01", "--to", "2026-12-31",
                             "--format", "json").stdout)
     assert result["period"]["from"] == "2026-10-01" and result["basis"]["note"] == "脂肪按园所小结 25–45%"
     assert "脂肪 25%–45%" in result["basis"]["standards"]
     assert not [f for f in result["findings"] if f["rule"] == "nutrition.fat_share"]
     assert result["findings"] and all(f["message"].startswith("2026年第4季度") for f in result["findings"])
+
+
+def test_the_report_never_overwrites_a_staff_workbook(demo, tmp_path):
+    staff = tmp_path / "食堂管理.xlsx"
+    staff.write_bytes((demo / "食堂管理.xlsx").read_bytes())
+    before = staff.read_bytes()
+    for fmt in ("xlsx", "json"):
+        done = cli("nutrition", str(demo), "--month", "2026-11", "--format", fmt, "--out", str(staff))
+        assert done.returncode == 2 and "不会覆盖" in done.stderr and staff.read_bytes() == before
+    report = tmp_path / "报表.xlsx"
+    for _ in range(2):  # its own report it replaces
+        assert cli("nutrition", str(demo), "--month", "2026-11", "--format", "xlsx", "--out", str(report)).returncode == 0
+
+
+def test_a_month_without_ingredients_writes_no_report(demo, tmp_path):
+    report = tmp_path / "空.xlsx"
+    done = cli("nutrition", str(demo), "--month", "2026-01", "--format", "xlsx", "--out", str(report))
+    assert done.returncode == 0 and "没有生成报表" in done.stdout and not report.exists()

@@ -50,8 +50,13 @@ def app(tmp_path):
     return application
 
 
+def every_tab(client, lang: str = "") -> str:
+    """The page's tabs as one text (the to-do, overview, history and the full list)."""
+    return "".join(client.get(f"/?tab={tab}{lang}").get_data(as_text=True) for tab in ("todo", "overview", "history", "list"))
+
+
 def test_page_shows_everything_escaped_and_masked(app):
-    page = app.test_client().get("/").get_data(as_text=True)
+    page = every_tab(app.test_client())
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "350582198803150011" not in page and "350*************11" in page
@@ -94,7 +99,7 @@ def test_times_read_like_a_clock_and_an_unreadable_source_says_when_it_was_last_
     state.record_run(app.config["HOUQIN_DB"], RunResult(
         started=later - timedelta(seconds=2), finished=later, today=later.date(), findings=[],
         sources=[SourceResult(source="园.xlsx", kind="xlsx", read_ok=False, error="文件已损坏，无法读取")], summary={}))
-    page = app.test_client().get("/").get_data(as_text=True)
+    page = app.test_client().get("/?tab=overview").get_data(as_text=True)
     assert f"上次同步：<time datetime=\"{later.isoformat(timespec='seconds')}\">{later:%Y-%m-%d %H:%M}</time>" in page
     sources = page[page.index('id="sources"'):page.index('id="sheets"')]
     assert f">{NOW:%Y-%m-%d %H:%M}</time>" in sources and "文件已损坏，无法读取" in sources
@@ -111,7 +116,7 @@ def test_a_google_sheets_cell_opens_in_google_and_a_workbook_cell_does_not(app):
                  SourceResult(source="园.xlsx", kind="xlsx", read_ok=True)]))
     page = app.test_client().get("/").get_data(as_text=True)
     assert f'<a href="{url}#gid=123&amp;range=G4" target="_blank" rel="noopener">G4</a>' in page
-    assert "<td>B4</td>" in page  # the workbook's cell: plain text
+    assert "› <span class=\"sheet\">安全检查</span> › B4</span>" in page  # the workbook's cell: plain text
 
 
 def test_healthz(app, tmp_path):

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from sync import places
 from sync.config import Config
-from webapp import api, auth, db, i18n, nutrition, views
+from webapp import api, auth, db, i18n, nutrition, report_views, views
 from webapp.secrets import secret_key_for
 
 csrf = CSRFProtect()
@@ -38,6 +38,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
     auth.init_app(app)
     app.register_blueprint(views.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(report_views.bp)
     app.register_blueprint(nutrition.bp)
 
     @app.after_request

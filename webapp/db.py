@@ -1,26 +1,33 @@
-"""The state database for a request: opened once per request, closed at teardown."""
+"""The state database for a request: one read-only connection per server thread, kept open.
+
+Opening SQLite and reading its schema cost more than a page view itself; a kept connection
+still sees each new run at once (WAL: every statement outside a transaction reads the latest
+committed state)."""
 
 from __future__ import annotations
 
 import sqlite3
+import threading
+from pathlib import Path
 
-from flask import Flask, current_app, g
+from flask import Flask, current_app
 
 from sync import state
 
+_local = threading.local()
+KEPT = 4  # databases a thread keeps open at once (tests make many; a service has one)
+
 
 def get_db() -> sqlite3.Connection:
-    if "db" not in g:
-        g.db = state.connect(current_app.config["HOUQIN_DB"], readonly=True)
-    return g.db
-
-
-def close_db(_error: BaseException | None = None) -> None:
-    connection = g.pop("db", None)
-    if connection is not None:
-        connection.close()
+    path: Path = current_app.config["HOUQIN_DB"]
+    kept: dict[Path, sqlite3.Connection] = _local.__dict__.setdefault("connections", {})
+    connection = kept.get(path)
+    if connection is None:
+        while len(kept) >= KEPT:
+            kept.pop(next(iter(kept))).close()
+        connection = kept[path] = state.connect(path, readonly=True)
+    return connection
 
 
 def init_app(app: Flask) -> None:
     state.ensure(app.config["HOUQIN_DB"])  # once: requests then only read
-    app.teardown_appcontext(close_db)

@@ -1,20 +1,44 @@
-"""The status page: overview, validation errors, alerts, coverage, chart, history, 立即同步."""
+"""The status page: the headline and today's to-do by person and due date first; the
+overview, history and the full filterable list on their own tabs; 立即同步 with progress.
+
+Every part below the bar is rendered once per run (webapp.page_cache): the database only
+changes when a cycle records one."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
+import webapp.todo as todo
 from sync import state
 from webapp.charts import open_alerts_svg
 from webapp.db import get_db
-from webapp.i18n import t
+from webapp.i18n import lang, t
 from webapp.masking import mask
+from webapp.page_cache import PageCache
 
 bp = Blueprint("views", __name__)
-PAGE_SIZE = 200
+# Tabs of the page in order; another view adds its own link in templates/status/tabs.html.
+TABS = ("todo", "overview", "history", "list")
+PER_OWNER = 10       # items per person on the to-do; the person's link shows them all
+PER_WORKBOOK = 20    # validation errors per workbook on the to-do
+PAGE_SIZE = 100      # rows per page of a person's list and of the full list
+PRINT_ALL = 1000     # items per person on the whole list, to print for the weekly meeting
+cache = PageCache()
+CSRF_PLACEHOLDER = "\x00csrf\x00"  # where each reader's own token goes in a cached page
+
+
+@dataclass
+class Part:
+    """A rendered tab and what the bar above it needs (the latest run)."""
+
+    html: Markup
+    run: dict[str, Any] | None
 
 
 def google_link(result: dict, sheet: str, cell: str | None) -> str | None:
@@ -48,25 +72,75 @@ def clock_filter(value):
         return value or ""
 
 
+def _number(name: str, default: int) -> int:
+    try:
+        return max(int(request.args.get(name, default)), 1)
+    except ValueError:
+        return default
+
+
 @bp.route("/")
 def index():
     db = get_db()
+    tab = request.args.get("tab", "todo")
+    tab = tab if tab in TABS else "todo"
+    owner = request.args.get("owner")
+    page = _number("page", 1)
+    everything = request.args.get("all") == "1" and tab == "todo"
+    filters = {name: request.args.get(name, "") for name in ("sheet", "severity", "q")} if tab == "list" else {}
+    latest = db.execute("SELECT MAX(id) FROM runs").fetchone()[0]
+    key = (str(current_app.config["HOUQIN_DB"]), latest, lang(), tab, owner, page, everything, tuple(filters.items()))
+    waiting = request.args.get("wait")
+    waiting = waiting if waiting and waiting.isdigit() else None
+
+    def whole(csrf=None) -> str:
+        part = cache.get(key, lambda: _render(db, tab, owner, page, filters, everything))
+        extra = {"csrf_token": csrf} if csrf else {}
+        return render_template("index.html", part=part.html, run=part.run, tab=tab, tabs=TABS, waiting=waiting,
+                               estimate=round((part.run or {}).get("duration") or 10), **extra)
+
+    if waiting or session.get("_flashes"):
+        return whole()  # right after 立即同步: a message and the progress, rendered for this one view
+    # Otherwise the whole page is the same for every reader of this run but for the CSRF token.
+    html = cache.get(("page", *key, bool(session.get("user"))), lambda: whole(lambda: CSRF_PLACEHOLDER))
+    return html.replace(CSRF_PLACEHOLDER, generate_csrf())
+
+
+def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str], everything: bool = False) -> Part:
     run, ok_run, sources = state.overview(db)
     by_source = {s["source"]: s for s in sources}
-    filters = {name: request.args.get(name, "") for name in ("sheet", "severity", "q")}
-    validation, validation_total = state.findings(db, {"kind": "validation", **filters}, PAGE_SIZE)
-    alerts, alerts_total = state.findings(db, {"kind": "rule", **filters}, PAGE_SIZE)
-    for row in validation + alerts:
-        row["link"] = google_link(by_source.get(row["source"], {}), row["sheet"], row["cell"])
-    today = date.fromisoformat(ok_run["today"]) if ok_run and ok_run.get("today") else date.today()
-    chart = Markup(open_alerts_svg(state.open_alerts_per_day(db, today)))  # built from numbers and dates only
-    return render_template(
-        "index.html", run=run, ok_run=ok_run, sources=sources, counts=state.counts_by_sheet(db),
-        validation=validation, validation_total=validation_total, alerts=alerts, alerts_total=alerts_total,
-        sheets=state.distinct_values(db, "sheet"), filters=filters, chart=chart,
-        history=state.run_history(db, 15), resolved=state.recently_resolved(db, 15), page_size=PAGE_SIZE,
-        summary=(ok_run or {}).get("summary", {}),
-    )
+    today = (ok_run or {}).get("today") or date.today().isoformat()
+    context: dict[str, Any] = {"run": run, "ok_run": ok_run, "today": today, "headline": todo.headline(db),
+                               "summary": (ok_run or {}).get("summary", {}), "page": page, "page_size": PAGE_SIZE}
+
+    def linked(items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        for item in items:
+            item["link"] = google_link(by_source.get(item["source"], {}), item["sheet"], item["cell"])
+        return items
+
+    if tab == "todo":
+        people = todo.owners(db)
+        if owner is not None:
+            people = [p for p in people if p["owner"] == owner]
+        for person in people:
+            limit = PAGE_SIZE if owner is not None else PRINT_ALL if everything else PER_OWNER
+            items = linked(todo.owner_items(db, person["owner"], limit, (page - 1) * limit if owner is not None else 0))
+            person["groups"] = todo.by_due(items, today)
+            person["shown"] = len(items)
+        context.update(people=people, owner=owner, everything=everything, per_owner=PER_OWNER,
+                       validation=todo.validation_groups(db, PRINT_ALL if everything else PER_WORKBOOK))
+        for group in context["validation"]:
+            linked(group["items"])
+    elif tab == "overview":
+        context.update(sources=sources, counts=state.counts_by_sheet(db))
+    elif tab == "history":
+        day = date.fromisoformat(today)
+        context.update(chart=Markup(open_alerts_svg(state.open_alerts_per_day(db, day))),  # numbers and dates only
+                       history=state.run_history(db, 15), resolved=state.recently_resolved(db, 15))
+    else:
+        rows, total = state.findings(db, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+        context.update(rows=linked(rows), total=total, filters=filters, sheets=state.distinct_values(db, "sheet"))
+    return Part(Markup(render_template(f"status/{tab}.html", **context)), run)
 
 
 @bp.route("/sync", methods=["POST"])
@@ -74,6 +148,7 @@ def sync_now():
     trigger = current_app.config.get("HOUQIN_TRIGGER")
     if trigger is None:
         flash(t("sync_unavailable"))
-    else:
-        flash(t("sync_started") if trigger() else t("sync_busy"))
-    return redirect(url_for("views.index"))
+        return redirect(url_for("views.index"))
+    flash(t("sync_started") if trigger() else t("sync_busy"))
+    latest = get_db().execute("SELECT MAX(id) FROM runs").fetchone()[0] or 0
+    return redirect(url_for("views.index", wait=latest))  # the page then shows progress until a newer run

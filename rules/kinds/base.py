@@ -181,6 +181,11 @@ def condition_fields(conditions: list[dict[str, Any]]) -> list[str]:
     return [c["field"] for c in conditions]
 
 
+def days_en(count: int) -> str:
+    """1 day, 2 days: English counts its days."""
+    return f"{count} day" if abs(count) == 1 else f"{count} days"
+
+
 def item_name(typed: TypedTable, index: int, fields: list[str]) -> str:
     """The row's item as staff call it (the dish, the extinguisher, the child): “滑梯”."""
     # raw_text is None for a missing column or a blank cell.

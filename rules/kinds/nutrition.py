@@ -50,5 +50,5 @@ def known_food(rule: Rule, ctx: Context) -> Iterator[Finding]:
     food table (shipped, plus the kindergarten's 食物成分表); else a validation finding on its
     cell with the three nearest names. Declared on the menu, so it runs whichever of the two
     places a kitchen uses."""
-    foods = FoodTable.of(ctx.settings.foods, own_foods(ctx.tables)[0])
+    foods = FoodTable.of(ctx.settings.foods, own_foods(ctx.tables))
     yield from unknown_ingredient_findings(written_ingredients(ctx.tables), foods, rule.id, rule.severity(ERROR))

@@ -14,6 +14,7 @@ from rules.kinds.base import (
     Rule,
     RuleCannotRun,
     as_date,
+    days_en,
     item_name,
     kind,
     require_columns,
@@ -187,7 +188,7 @@ def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, 
             elif (last - ctx.today).days <= warn_days:
                 left = (last - ctx.today).days
                 yield sheet_finding(ctx, sheet_id, rule, WARNING, f"{prefix}{name}还没有{label}，本季度只剩 {left} 天",
-                                    f"{name}: no {rule.get('label_en', 'record')} yet, {left} days left", f"{key}|q-{quarter}" if key else f"q-{quarter}")
+                                    f"{name}: no {rule.get('label_en', 'record')} yet, {days_en(left)} left", f"{key}|q-{quarter}" if key else f"q-{quarter}")
         quarter = (quarter[0] + (quarter[1] == 4), quarter[1] % 4 + 1)
 
 
@@ -333,7 +334,7 @@ def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
             continue
         what = "、".join(missing)
         yield sheet_finding(ctx, rule.spec.sheet_id, rule, severity, f"{term.name}没有{what}{rule.get('label', '记录')}（{when}）",
-                            f"{term.name}: no {', '.join(missing)} ({'term ended' if ended else f'{left} days left'})",
+                            f"{term.name}: no {', '.join(missing)} ({'term ended' if ended else f'{days_en(left)} left'})",
                             f"{term.start}|{'/'.join(missing)}")
 
 

@@ -16,6 +16,7 @@ from rules.kinds.base import (
     as_date,
     condition_fields,
     condition_holds,
+    days_en,
     is_blank,
     item_name,
     kind,
@@ -52,10 +53,16 @@ def _due_message(item: str, label: str, label_en: str, due: date, today: date) -
     """(severity, zh, en) for a due date compared with today: overdue is an error, else a warning."""
     days = (due - today).days
     if days < 0:
-        return ERROR, f"{item}{label}已逾期 {-days} 天（应在 {due} 前完成）", f"{item}: {label_en} overdue by {-days} days (due {due})"
+        return ERROR, f"{item}{label}已逾期 {-days} 天（应在 {due} 前完成）", f"{item}: {label_en} overdue by {days_en(-days)} (due {due})"
     if days == 0:
         return WARNING, f"{item}{label}今天到期（{due}）", f"{item}: {label_en} due today ({due})"
-    return WARNING, f"{item}{label}还有 {days} 天到期（{due}）", f"{item}: {label_en} due in {days} days ({due})"
+    return WARNING, f"{item}{label}还有 {days} 天到期（{due}）", f"{item}: {label_en} due in {days_en(days)} ({due})"
+
+
+def _due(found: Finding, due: date) -> Finding:
+    """The finding with its due date, so that the to-do can be ordered by when."""
+    found.due = due
+    return found
 
 
 @kind(
@@ -105,7 +112,7 @@ def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if (due - ctx.today).days > warn_days:
                 continue
             severity, zh, en = _due_message(item_name(typed, index, rule.get("item", [])), label, label_en, due, ctx.today)
-            yield row_finding(typed, index, rule, severity, zh, en, dates[0], dates)
+            yield _due(row_finding(typed, index, rule, severity, zh, en, dates[0], dates), due)
 
 
 def _deadline(rule: Rule, typed: TypedTable, index: int) -> date | None:
@@ -165,16 +172,16 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 severity = rule.severity(ERROR)
                 zh = rule.get("overdue_message", "{item}{label}已超过期限 {days} 天（期限 {due}）").format(
                     item=item, label=label, days=-days, due=due)
-                en = f"{item}: {label_en} {-days} days past the deadline ({due})"
+                en = f"{item}: {label_en} {days_en(-days)} past the deadline ({due})"
             elif days <= warn_days:
                 severity, zh, en = _due_message(item, label, label_en, due, ctx.today)
             elif rule.get("pending_severity"):
                 severity = rule.get("pending_severity")
                 zh = f"{item}{label}尚未完成（期限 {due}，还有 {days} 天）"
-                en = f"{item}: {label_en} pending (deadline {due}, {days} days left)"
+                en = f"{item}: {label_en} pending (deadline {due}, {days_en(days)} left)"
             else:
                 continue
-            yield row_finding(typed, index, rule, severity, zh, en, due_field, [due_field])
+            yield _due(row_finding(typed, index, rule, severity, zh, en, due_field, [due_field]), due)
 
 
 @kind(
@@ -231,13 +238,13 @@ def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
             days = (end - today).days
             item = item_name(typed, index, item_fields)
             if days < 0:
-                yield row_finding(typed, index, rule, ERROR, f"{item}已过期 {-days} 天（{end} 到期），请立即清理",
-                                  f"{item} expired {-days} days ago ({end}); remove it now", expires, [expires, start])
+                yield _due(row_finding(typed, index, rule, ERROR, f"{item}已过期 {-days} 天（{end} 到期），请立即清理",
+                                       f"{item} expired {days_en(-days)} ago ({end}); remove it now", expires, [expires, start]), end)
             else:
                 when = "今天到期" if days == 0 else f"还有 {days} 天过期"
-                yield row_finding(typed, index, rule, WARNING, f"{item}{when}（{end}），请尽快使用或处理",
-                                  f"{item} expires {'today' if days == 0 else f'in {days} days'} ({end})",
-                                  expires, [expires, start])
+                yield _due(row_finding(typed, index, rule, WARNING, f"{item}{when}（{end}），请尽快使用或处理",
+                                       f"{item} expires {'today' if days == 0 else f'in {days_en(days)}'} ({end})",
+                                       expires, [expires, start]), end)
 
 
 _OPS = {

@@ -20,6 +20,7 @@ from rules.nutrition.references import Dris, Mix, children_mix, daily_reference,
 from rules.nutrition.settings import MEAL_ORDER, NutritionSettings
 
 NO_MEAL = "未填餐次"
+REPORT_SHEET = "膳食营养分析"  # the xlsx report's first sheet, by which the command knows its own file
 ENERGY_FACTORS = {"protein": 4.0, "fat": 9.0, "carbohydrate": 4.0}
 SHARE_NUTRIENT = {"protein": "protein_g", "fat": "fat_g", "carbohydrate": "carbohydrate_g"}
 SHARE_LABELS = {"protein": "蛋白质", "fat": "脂肪", "carbohydrate": "碳水化合物"}

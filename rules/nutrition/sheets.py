@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from rules.model import ERROR, WARNING, Finding
+from rules.model import ERROR, Finding
 from rules.nutrition.foods import Food, FoodRowError, FoodTable, food_from_row, name_key
 from rules.nutrition.ingredients import IngredientUse, Where, parse_ingredient_text
 from rules.text import fold
@@ -31,13 +31,13 @@ def dish_key(day: date, meal: str | None, dish: str) -> tuple[date, str, str]:
 
 @dataclass
 class Inputs:
-    """What the analysis needs from the workbooks, and findings about what could not be used."""
+    """What the analysis needs from the workbooks: ingredient rows, own foods, children, and the
+    (source, sheet) its findings are filed under."""
 
     uses: list[IngredientUse] = field(default_factory=list)
     own_foods: list[Food] = field(default_factory=list)
     children: list[tuple[date | None, str | None]] | None = None
     anchor: tuple[str, str] = ("*", "食谱用料")
-    findings: list[Finding] = field(default_factory=list)
 
     def foods(self, shipped: Iterable[Food]) -> FoodTable:
         return FoodTable.of(shipped, self.own_foods)
@@ -104,20 +104,18 @@ def ingredient_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[Ingredie
     return uses + [u for u in _cell_rows(tables) if not is_listed(listed, u.day, u.meal, u.dish)]
 
 
-def own_foods(tables: Mapping[str, Sequence[TypedTable]]) -> tuple[list[Food], list[Finding]]:
-    """The kindergarten's 食物成分表 rows as foods; a row that cannot be used is one finding."""
+def own_foods(tables: Mapping[str, Sequence[TypedTable]]) -> list[Food]:
+    """The kindergarten's 食物成分表 rows as foods. A row that cannot be used (no name, a value
+    missing or not a number) is left out: validation has already named its cell."""
     foods: list[Food] = []
-    problems: list[Finding] = []
     for typed in tables.get(OWN_FOODS, ()):
         names = list(typed.columns)
         for index in range(len(typed)):
-            row = {name: typed.columns[name][index] for name in names}
             try:
-                foods.append(food_from_row(row, origin=typed.table.sheet))
-            except FoodRowError as exc:
-                problems.append(finding(typed, index, None, "nutrition.food_row", WARNING,
-                                        f"{exc}，这一行没有用于营养分析", f"{exc}; row not used for the analysis"))
-    return foods, problems
+                foods.append(food_from_row({name: typed.columns[name][index] for name in names}, origin=typed.table.sheet))
+            except FoodRowError:
+                continue
+    return foods
 
 
 def child_records(tables: Mapping[str, Sequence[TypedTable]]) -> list[tuple[date | None, str | None]] | None:
@@ -132,23 +130,21 @@ def child_records(tables: Mapping[str, Sequence[TypedTable]]) -> list[tuple[date
 
 
 def inputs_from(tables: Mapping[str, Sequence[TypedTable]]) -> Inputs:
-    foods, problems = own_foods(tables)
     anchor_table = next(iter(tables.get(INGREDIENTS, ())), None) or next(iter(tables.get(MENU, ())), None)
     anchor = (anchor_table.table.source, anchor_table.table.sheet) if anchor_table else ("*", "食谱用料")
-    return Inputs(uses=ingredient_rows(tables), own_foods=foods, children=child_records(tables), anchor=anchor,
-                  findings=problems)
+    return Inputs(uses=ingredient_rows(tables), own_foods=own_foods(tables), children=child_records(tables), anchor=anchor)
 
 
 def unknown_ingredient_findings(uses: Iterable[IngredientUse], foods: FoodTable, rule: str,
                                 severity: str = ERROR) -> list[Finding]:
     """One finding per unknown ingredient in a cell, with the three nearest known names."""
     found: list[Finding] = []
-    seen: set[tuple[str, int, str]] = set()
+    seen: set[tuple[str, str, int, str]] = set()
     for use in uses:
         where = use.where
         if where is None or where.typed is None or foods.find(use.food) is not None:
             continue
-        mark = (where.sheet, where.row, name_key(use.food))
+        mark = (where.source, where.sheet, where.row, name_key(use.food))
         if mark in seen:
             continue
         seen.add(mark)

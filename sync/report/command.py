@@ -1,0 +1,76 @@
+"""`python -m sync report`: the term's figures from the sheets, as text, JSON, xlsx or docx."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+FORMATS = ("text", "json", "xlsx", "docx")
+
+
+def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None], day: Callable[[str], object]) -> None:
+    report = commands.add_parser("report", help="学期后勤数据和工作总结草稿（text/json/xlsx/docx）")
+    sources(report)
+    report.add_argument("--term", help="学期名称，例如 2026年秋季学期（默认本学期）")
+    report.add_argument("--from", dest="start", type=day, help="自定起止：开始日期 YYYY-MM-DD（与 --to 一起用）")
+    report.add_argument("--to", dest="end", type=day, help="自定起止：结束日期 YYYY-MM-DD")
+    report.add_argument("--today", type=day, help="按哪一天统计（默认今天）")
+    report.add_argument("--format", choices=FORMATS, default="text", help="输出格式：text（默认）、json、xlsx 或 docx")
+    report.add_argument("--out", help="输出文件（xlsx 和 docx 必须写；text/json 默认打印出来）")
+
+
+def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> int:
+    """Exit 0 with the report written; 2 (via usage_error) when it cannot be made as asked."""
+    from rules.kinds.base import Settings
+    from rules.term_report import UnknownTerm
+    from sync.cycle import check, today_for
+    from sync.pack_file import read_pack
+    from sync.report import report_for_tables
+
+    if bool(args.start) != bool(args.end):
+        raise usage_error("--from 和 --to 要一起写，例如 --from 2026-09-01 --to 2027-01-20")
+    if args.start and args.end and args.start > args.end:
+        raise usage_error(f"--from {args.start} 晚于 --to {args.end}")
+    if args.term and args.start:
+        raise usage_error("请只用一种方式指定学期：--term 学期名称，或 --from/--to 日期")
+    if args.format in ("xlsx", "docx") and not args.out:
+        raise usage_error(f"--format {args.format} 需要 --out 文件名，例如 --out 学期总结.{args.format}")
+    config = load_config(args)
+    pack = read_pack(config.schema_path)
+    today = args.today or today_for(config)
+    result = check(config, pack, today)
+    for failed in result.failed:
+        print(failed.error, file=sys.stderr)
+    if not result.reads:
+        return 2
+    try:
+        report = report_for_tables(Settings.of(config, today), pack, result.tables, args.term, args.start, args.end,
+                                   nutrition=config.nutrition)
+    except UnknownTerm as exc:
+        raise usage_error(str(exc)) from None
+    out = Path(args.out) if args.out else None
+    if args.format == "xlsx":
+        from sync.report.xlsx import write_xlsx
+
+        write_xlsx(report, out)
+    elif args.format == "docx":
+        from sync.report.docx import write_docx
+
+        write_docx(report, out)
+    else:
+        if args.format == "json":
+            text = json.dumps(report, ensure_ascii=False, indent=2)
+        else:
+            from sync.report.text import format_text
+
+            text = format_text(report)
+        if out:
+            out.write_text(text + "\n", encoding="utf-8")
+        else:
+            print(text)
+    if out:
+        print(f"学期报告已写入 {out}")
+    return 2 if result.failed else 0
