@@ -69,6 +69,7 @@ class StaffSheetMachine(RuleBasedStateMachine):
         # In memory where the system has it: the syncs' fsyncs would otherwise dominate.
         shm = Path("/dev/shm")
         self.folder = Path(tempfile.mkdtemp(prefix="houqin-machine-", dir=shm if shm.is_dir() else None))
+        self.created = False
         self.db = self.folder / "state.sqlite3"
         self.synced: RunResult | None = None
         self.just_synced = False
@@ -87,6 +88,7 @@ class StaffSheetMachine(RuleBasedStateMachine):
         self.extra = extra
         self.title = title
         self.t_create(self.headers, data, title, extra, look_alikes)
+        self.created = True
         self.sync(offset)  # every generated workbook gets its first sync
 
     def then(self, sync: int | None) -> None:
@@ -197,7 +199,7 @@ class StaffSheetMachine(RuleBasedStateMachine):
         self.just_synced = False
 
     def open_keys(self) -> set[str]:
-        with state.connect(self.db) as connection:
+        with contextlib.closing(state.connect(self.db)) as connection:
             return {r["key"] for r in connection.execute("SELECT key FROM alert_periods WHERE resolved_at IS NULL")}
 
     def check_json_keys(self, paths: list[str]) -> None:
@@ -210,8 +212,11 @@ class StaffSheetMachine(RuleBasedStateMachine):
         assert len(keys) == len(set(keys))
 
     def teardown(self) -> None:
-        self.t_close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        try:
+            if self.created:
+                self.t_close()
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
 
     # -- reading the sheet back (the same for every transport) --
 
