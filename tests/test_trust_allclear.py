@@ -36,7 +36,7 @@ def test_an_emptied_folder_keeps_every_alert_open_and_the_page_shows_it_in_red(t
     assert "没有" in result.sources[0].error and str(folder) in result.sources[0].error
     state.record_run(db, result)
     assert open_keys(db) == before
-    page = create_app(config, trigger_sync=lambda: True, secret_key="t").test_client().get("/").get_data(as_text=True)
+    page = create_app(config, trigger_sync=lambda: True, secret_key="t").test_client().get("/?tab=overview").get_data(as_text=True)
     assert 'class="error-text"' in page and str(folder) in page
 
 
