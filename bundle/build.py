@@ -23,6 +23,7 @@ import sys
 import tempfile
 import tomllib
 import zipfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.markers import default_environment
@@ -50,16 +51,17 @@ def pip(*args: str, check: bool = True) -> bool:
     return done.returncode == 0
 
 
-def offline_first(command: list[str], cache: Path, out: Path) -> None:
-    """Run a pip command into `out` from the cache alone; when the cache lacks something, fill
-    it from PyPI and try again. Rebuilding is then quick and needs no network."""
-    local = ["--no-index", "--find-links", str(cache)]
-    if pip(*command, *local, "--dest" if command[0] == "download" else "--wheel-dir", str(out), check=False):
+def offline_first(command: list[str], cache: Path, out: Path, shared: Path | None = None) -> None:
+    """Run a pip command into `out` from the cache alone (plus the `shared` one, read only); when
+    they lack something, fill `cache` from PyPI and try again. A rebuild needs no network."""
+    into = "--dest" if command[0] == "download" else "--wheel-dir"
+    links = [arg for folder in (cache, shared) if folder for arg in ("--find-links", str(folder))]
+    if pip(*command, "--no-index", *links, into, str(out), check=False):
         return
-    pip(*command, "--find-links", str(cache), "--dest" if command[0] == "download" else "--wheel-dir", str(cache))
+    pip(*command, *links, into, str(cache))
     for stale in cache.glob("houqin-*.whl"):  # Houqin itself always comes fresh from build_wheel
         stale.unlink()
-    pip(*command, *local, "--dest" if command[0] == "download" else "--wheel-dir", str(out))
+    pip(*command, "--no-index", *links, into, str(out))
 
 
 def build_wheel(out: Path) -> Path:
@@ -134,16 +136,18 @@ def unmarked(requirement: Requirement) -> str:
     return f"{requirement.name}{extras}{requirement.specifier}"
 
 
-def windows_wheels(houqin: Path, cache: Path, out: Path, python: str) -> None:
+def windows_wheels(houqin: Path, cache: Path, shared: Path, out: Path, python: str) -> None:
+    """One Python version's wheels into `out`, its downloads kept in its own `cache` (so that the
+    versions can be fetched side by side), the pure wheels built here read from `shared`."""
     target = ["download", "--only-binary=:all:", "--platform", "win_amd64", "--python-version", python,
               "--implementation", "cp"]
-    offline_first([*target, str(houqin)], cache, out)
+    offline_first([*target, str(houqin)], cache, out, shared)
     for _ in range(10):  # Windows-only requirements may bring their own
         missing = missing_for_windows(out, python)
         if not missing:
             return
         # Without the marker: pip would judge it by this machine and skip it again.
-        offline_first([*target, *sorted({unmarked(r) for r in missing})], cache, out)
+        offline_first([*target, *sorted({unmarked(r) for r in missing})], cache, out, shared)
     raise SystemExit(f"Windows requirements still missing for Python {python}: {missing_for_windows(out, python)}")
 
 
@@ -160,14 +164,20 @@ def text_file(name: str, values: dict[str, str]) -> str:
 def build(dist: Path, work: Path) -> Path:
     """The bundle's zip in `dist`; `work` holds the intermediate wheels (host and Windows)."""
     release = version()
-    for sub in ("houqin", "host", "windows"):  # exactly this build's wheels; the cache stays
+    for sub in ("houqin", "host", "windows", *(f"windows-{p}" for p in PYTHONS)):  # this build's only
         shutil.rmtree(work / sub, ignore_errors=True)
     cache = work / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
+    for folder in (cache, *(cache / f"win-{p}" for p in PYTHONS)):
+        folder.mkdir(parents=True, exist_ok=True)
     houqin = build_wheel(work / "houqin")
     host_wheels(houqin, cache, work / "host")
+    # Fetching is mostly waiting on PyPI: the Python versions side by side.
+    with ThreadPoolExecutor(len(PYTHONS)) as pool:
+        list(pool.map(lambda p: windows_wheels(houqin, cache / f"win-{p}", cache, work / f"windows-{p}", p), PYTHONS))
+    (work / "windows").mkdir()
     for python in PYTHONS:
-        windows_wheels(houqin, cache, work / "windows", python)
+        for wheel in (work / f"windows-{python}").glob("*.whl"):
+            shutil.copy2(wheel, work / "windows" / wheel.name)
 
     values = {"VERSION": release, "PYTHONS": " ".join(reversed(PYTHONS)), "PYTHONS_TEXT": "、".join(PYTHONS),
               "PYTHON_TUPLES": ", ".join(f"({p.replace('.', ', ')})" for p in PYTHONS)}

@@ -32,3 +32,12 @@ def header_key(text: object) -> str:
 def mask_id(text: str) -> str:
     """An ID number as it may be shown: first 3 and last 2 characters (350*************11)."""
     return text[:3] + "*" * (len(text) - 5) + text[-2:] if len(text) > 5 else "*" * len(text)
+
+
+# 18-digit resident ID (last may be X), 15-digit old IDs, and passport-like codes.
+_ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|[A-Z]{1,2}\d{7,9})(?![0-9A-Za-z])")
+
+
+def mask_ids(text: str) -> str:
+    """Every ID number inside a text masked (the page, the API and notifications all use it)."""
+    return _ID.sub(lambda m: mask_id(m[0]), text)

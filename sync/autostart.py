@@ -153,14 +153,14 @@ def unit_path() -> Path:
 
 def _systemctl(*args: str) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(["systemctl", "--user", *args], capture_output=True, text=True, timeout=60)
+        return subprocess.run(["systemctl", "--user", *args], capture_output=True, text=True, errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return subprocess.CompletedProcess(["systemctl"], 127, "", str(exc))
 
 
 def _run(command: list[str]) -> subprocess.CompletedProcess:
     try:
-        return subprocess.run(command, capture_output=True, text=True, timeout=60)
+        return subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return subprocess.CompletedProcess(command, 127, "", str(exc))
 

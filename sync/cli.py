@@ -106,6 +106,13 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, help="端口（默认 8000）")
     serve.add_argument("--open", action="store_true", help="启动后在浏览器里打开状态页")
 
+    notify = commands.add_parser("notify", help="通知：向各渠道发测试消息，或立即发送早报")
+    notify_commands = notify.add_subparsers(title="通知命令", dest="notify_command", metavar="{test,digest}",
+                                            required=True, parser_class=_Parser)
+    sources(notify_commands.add_parser("test", help="向每个通知渠道发一条测试消息，并说明结果"))
+    notify_digest = notify_commands.add_parser("digest", help="立即发送早报（不论时间和是否在园日）")
+    sources(notify_digest)
+    notify_digest.add_argument("--today", type=_today, help="早报按哪一天（默认今天）")
     nutrition_cli.add_parser(commands, sources)
 
     from sync.report.command import add_parser as add_report_parser
@@ -206,11 +213,16 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sync import state
     from sync.cycle import run_cycle
+    from sync.notify.hook import after_cycle
 
     config = load_config(args)
     pack = pack_for(config)
     result = run_cycle(config, today=args.today, pack=pack)
+    # Recorded like a service cycle, so the page, the alert history and notifications see it.
+    state.record_run(Path(config.state_db), result)
+    after_cycle(config, result)
     zh = config.language != "en"
     for source in result.sources:
         name = Path(source.source).name
@@ -264,6 +276,13 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_notify(args: argparse.Namespace) -> int:
+    from sync.notify.commands import notify_digest, notify_test
+
+    config = load_config(args)
+    return notify_test(config) if args.notify_command == "test" else notify_digest(config, args.today)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from sync.report.command import run
 
@@ -302,7 +321,7 @@ def cmd_nutrition(args: argparse.Namespace) -> int:
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
             "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart,
-            "report": cmd_report}
+            "report": cmd_report, "notify": cmd_notify}
 
 
 def main(argv: list[str] | None = None) -> int:

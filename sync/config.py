@@ -19,6 +19,8 @@ from rules.calendar import Term
 from rules.kinds.base import Deployment
 from rules.nutrition.settings import NutritionSettingsError, settings_from
 from sync import places
+from sync.notify.model import NotifySettings
+from sync.notify.settings import read_notify
 
 ENV_WEB_PASSWORD = "HOUQIN_WEB_PASSWORD"
 ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
@@ -51,6 +53,8 @@ class WebSettings:
     port: int = 8000
     password: str | None = None
     secret_key: str | None = None
+    # The page's address as staff open it (e.g. http://192.168.1.10:8000/): linked in notifications.
+    public_url: str | None = None
 
 
 @dataclass
@@ -68,6 +72,7 @@ class Config(Deployment):
     backups: int = 10
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
+    notify: NotifySettings = field(default_factory=NotifySettings)
     schema_path: Path | None = None
     # The TOML file this came from (None when only paths were given), for messages.
     file: Path | None = None
@@ -109,12 +114,22 @@ def parse(text: str, file: PurePath) -> Config:
         detail = str(exc)[:place.start()].strip() if place else str(exc)
         where = f" 第 {place[1]} 行第 {place[2]} 列" if place else ""
         hint = "；Windows 路径请写在单引号里，例如 paths = ['D:\\后勤']" if "\\" in detail or "hex" in detail else ""
-        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}{hint}）") from None
+        raise ConfigError(f"配置文件 {file}{where}：TOML 格式错误（{detail}{hint}）{_bare_key_hint(text, place)}") from None
     reader = _Reader(file, data)
     config = reader.build()
     config.file = file
     _apply_env(config)
     return config
+
+
+def _bare_key_hint(text: str, place: re.Match | None) -> str:
+    """TOML wants a Chinese name on the left of "=" in quotes ([notify.people] 刘师傅 = …)."""
+    lines = text.splitlines()
+    line = lines[int(place[1]) - 1] if place and int(place[1]) <= len(lines) else ""
+    name = line.split("=", 1)[0].strip()
+    if "=" in line and name and not name.isascii() and name[0] not in "\"'":
+        return f"；中文名字写在等号左边时要加引号，例如 \"{name}\" = …"
+    return ""
 
 
 def _apply_env(config: Config) -> None:
@@ -164,7 +179,8 @@ class _Reader:
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "nutrition"}
+        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "notify",
+                 "nutrition"}
         for key in self.data:
             if key not in known:
                 raise self.fail(key, f"不认识的设置（可用：{'、'.join(sorted(known))}）")
@@ -257,6 +273,9 @@ class _Reader:
         config.web.port = self.get(web, "port", int, "web.", config.web.port)
         config.web.password = self.get(web, "password", str, "web.") or None
         config.web.secret_key = self.get(web, "secret_key", str, "web.") or None
+        config.web.public_url = self.get(web, "public_url", str, "web.") or None
+
+        config.notify = read_notify(self, self.section("notify"))
 
         if not config.paths and not config.google.spreadsheets:
             raise self.fail("sources", "没有配置任何表格：请在 [sources] paths 或 [google] spreadsheets 中填写")

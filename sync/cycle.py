@@ -22,6 +22,7 @@ from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync import nutrition
 from sync.config import Config
+from sync.notify.people import responsible
 from sync.nutrition_data import shipped_foods
 from sync.outcome import RunResult, SourceResult
 from sync.pack_file import pack_for
@@ -172,7 +173,8 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary, term_report=current_term_report(config, pack, result))
+                     sources=result.sources, summary=result.summary, term_report=current_term_report(config, pack, result),
+                     people=responsible(result.findings, result.tables))
 
 
 def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict[str, Any] | None:

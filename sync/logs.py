@@ -84,7 +84,7 @@ def _reset_root(handlers: list[logging.Handler]) -> None:
 def setup_logging(config: Config, log_path: Path | None = None, max_bytes: int = LOG_MAX_BYTES,
                   backups: int = LOG_BACKUPS) -> list[logging.Handler]:
     """Console (when there is one: not under pythonw) plus, when given, the rotating file."""
-    secrets = SecretFilter([config.web.password or "", config.web.secret_key or ""])
+    secrets = SecretFilter([config.web.password or "", config.web.secret_key or "", *config.notify.secret_values()])
     handlers: list[logging.Handler] = []
     if sys.stderr is not None:
         console = logging.StreamHandler(sys.stderr)

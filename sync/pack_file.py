@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from rules.pack.load import SchemaError, check_overrides, load_pack
 from rules.pack.spec import Pack
+from sync.notify.settings import check_sheets
 
 if TYPE_CHECKING:
     from sync.config import Config
@@ -43,4 +44,7 @@ def pack_for(config: Config) -> Pack:
     if mistake:
         place, message = mistake
         raise PackFileError(f"配置文件 {config.file or ''} 中 {place}：{message}")
+    unknown = check_sheets(config.notify, {sheet.id: sheet.name for sheet in pack.sheets})
+    if unknown:
+        raise PackFileError(f"配置文件 {config.file or ''} 中 {unknown}")
     return pack

@@ -28,6 +28,7 @@ from sync import places, state
 from sync.config import Config
 from sync.cycle import run_cycle
 from sync.logs import listen, log_to_queue, setup_logging
+from sync.notify.hook import after_cycle
 from sync.pack_file import PackFileError
 
 log = logging.getLogger("houqin")
@@ -63,6 +64,7 @@ def _cycle_process(config: Config, stop, log_queue=None) -> None:
     try:
         result = run_cycle(config, stop=stop)
         state.record_run(Path(config.state_db), result)
+        after_cycle(config, result, digests=True)  # never raises: a channel's trouble is not the sync's
         for source in result.sources:
             if not source.read_ok:
                 log.warning("无法读取 %s：%s", source.source, source.error)

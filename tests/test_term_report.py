@@ -324,3 +324,19 @@ def test_nutrition_figures_over_the_terms_menu_days(tmp_path):
                            TODAY.isoformat(), "--format", "json"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     reference = json.loads(done.stdout)["reference"]
     assert abs(figures["nutrition_energy_of_reference"]["denominator"] - reference["energy_kcal"]) <= 0.05 + 1e-9
+
+
+def test_findings_name_who_should_act_and_by_when(tmp_path):
+    """The to-do's grouping: a row's 责任人 (or 经手人, 执行人, 保管人) and the due date the rule judged."""
+    path = tmp_path / "后勤.xlsx"
+    write_term_workbook(path)
+    done = subprocess.run([sys.executable, "-m", "sync", "check", str(path), "--today", TODAY.isoformat(), "--format", "json"],
+                          cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
+    findings = json.loads(done.stdout)["findings"]
+    people = {"安全检查": {n + 2: r[3] for n, r in enumerate(INSPECTIONS)}, "固定资产": {n + 2: r[2] for n, r in enumerate(ASSETS)},
+              "报销登记": {n + 2: r[3] for n, r in enumerate(EXPENSES)}}
+    on_rows = [f for f in findings if f["sheet"] in people and f["row"]]
+    assert on_rows and all(f["owner"] == people[f["sheet"]][f["row"]] for f in on_rows)
+    assert all(f["owner"] == "" for f in findings if f["row"] is None)
+    extinguisher = next(f for f in on_rows if f["rule"] == "inspection_due" and f["row"] == 3)  # A2, checked 10-01
+    assert extinguisher["due"] == (INSPECTIONS[1][5] + timedelta(days=30)).isoformat() and extinguisher["severity"] == "error"

@@ -11,7 +11,7 @@ from flask_wtf.csrf import CSRFProtect
 
 from sync import places
 from sync.config import Config
-from webapp import api, auth, db, i18n, nutrition, report_views, views
+from webapp import api, auth, db, i18n, notify, nutrition, report_views, views
 from webapp.secrets import secret_key_for
 
 csrf = CSRFProtect()
@@ -40,6 +40,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
     app.register_blueprint(api.bp)
     app.register_blueprint(report_views.bp)
     app.register_blueprint(nutrition.bp)
+    app.register_blueprint(notify.bp)
 
     @app.after_request
     def security_headers(response):

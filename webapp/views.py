@@ -99,8 +99,10 @@ def index():
         return render_template("index.html", part=part.html, run=part.run, tab=tab, tabs=TABS, waiting=waiting,
                                estimate=round((part.run or {}).get("duration") or 10), **extra)
 
-    if waiting or session.get("_flashes"):
-        return whole()  # right after 立即同步: a message and the progress, rendered for this one view
+    if waiting or session.get("_flashes") or tab == "history":
+        # Right after 立即同步 (a message, the progress), or the history with the 通知 sends, which
+        # are recorded between runs: rendered for this one view.
+        return whole()
     # Otherwise the whole page is the same for every reader of this run but for the CSRF token.
     html = cache.get(("page", *key, bool(session.get("user"))), lambda: whole(lambda: CSRF_PLACEHOLDER))
     return html.replace(CSRF_PLACEHOLDER, generate_csrf())

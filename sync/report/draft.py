@@ -86,7 +86,7 @@ def _shortfalls(figures: dict[str, Any]) -> str:
     """The rates under 100 %: what the reflection should at least speak to."""
     return "、".join(f"{f['label']} {percent(f['value'])}" for fid, f in figures.items()
                     if f["denominator"] and isinstance(f["value"], float) and 0 <= f["value"] < 1
-                    and not fid.startswith("food_account"))
+                    and not fid.startswith(("food_account", "nutrition")))  # those have other targets
 
 
 def paragraphs(report: dict[str, Any]) -> list[tuple[str, str]]:

@@ -1,0 +1,18 @@
+"""The one call `run` and the service make after recording a cycle. Light on purpose: apprise
+and the rest of notifications load only when a channel is configured."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sync.config import Config
+from sync.outcome import RunResult
+
+
+def after_cycle(config: Config, result: RunResult, now: datetime | None = None, digests: bool = False) -> None:
+    """Queue and send what this cycle opened (and the digest, from the service). Never raises."""
+    if not config.notify.channels:
+        return
+    from sync.notify.deliver import notify_after_cycle
+
+    notify_after_cycle(config, result, now, digests)
