@@ -145,6 +145,8 @@ def test_findings_name_the_month_the_nutrient_and_the_limit():
     low = {k for k, v in percent.items() if v is not None and v < 80}
     assert {r.removeprefix("nutrition.") for r in messages if r.endswith(("_g", "_mg", "_kcal", "_rae"))} == low
     assert messages["nutrition.energy_kcal"] == f"11月能量摄入为推荐量的 {percent['energy_kcal']:.0f}%，低于 80%"
+    english = {f.rule: f.message_en for f in analysis.findings}
+    assert english["nutrition.energy_kcal"] == f"2026-11: Energy intake is {percent['energy_kcal']:.0f}% of the reference, below 80%"
     fat = 100 * energy_share["fat"]
     assert ("nutrition.fat_share" in messages) == (not 30 <= fat <= 35)
     assert ("nutrition.quality_protein" in messages) == (quality_share < 0.5)

@@ -221,3 +221,21 @@ def test_a_month_without_ingredients_writes_no_report(demo, tmp_path):
     report = tmp_path / "空.xlsx"
     done = cli("nutrition", str(demo), "--month", "2026-01", "--format", "xlsx", "--out", str(report))
     assert done.returncode == 0 and "没有生成报表" in done.stdout and not report.exists()
+
+
+def test_a_menu_cell_with_amounts_is_checked_like_ingredient_rows(tmp_path):
+    path = handmade_workbook(tmp_path / "食堂.xlsx")
+    book = load_workbook(path)
+    book["每周食谱"].append([date(2026, 11, 6), "午餐", "肉丝面", "挂面60克、猪肉20克、葱少许", 100])
+    book["每周食谱"].append([date(2026, 11, 6), "午点", "水果", "火龙果100克", 100])
+    # 11-02's dish is listed in full on 食谱用料: its 主要食材 cell is only a summary and is not judged.
+    book["每周食谱"]["D3"] = "大米60克、猪肉（瘦）30克、青菜适量"
+    book.save(path)
+    findings = json.loads(cli("check", str(path), "--today", "2026-11-25", "--format", "json").stdout)["findings"]
+    mine = {(f["cell"], f["severity"], f["message"].split("；")[0].split("（")[0])
+            for f in findings if f["rule"] == "ingredient_known_food" and f["sheet"] == "每周食谱"}
+    rows = book["每周食谱"].max_row
+    assert mine == {(f"D{rows - 1}", "warning", "主要食材里“葱少许”没有写克数，营养分析没有计入"),
+                    (f"D{rows}", "error", "食材“火龙果”不在食物成分表里，这 100 克无法计算营养")}
+    result = json.loads(cli("nutrition", str(path), "--month", "2026-11", "--format", "json").stdout)
+    assert result["period"]["days"] == 4 and [u["name"] for u in result["unknown_ingredients"]] == ["火龙果", "鸡旦"]

@@ -9,18 +9,14 @@ from xml.sax.saxutils import escape
 from flask import Blueprint, render_template
 from markupsafe import Markup
 
-from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
+from rules.nutrition.foods import LABELS, LABELS_EN, NUTRIENT_KEYS, UNITS
 from sync import state
 from webapp.db import get_db
 from webapp.i18n import lang
 
 bp = Blueprint("nutrition", __name__)
 
-ENGLISH = {"energy_kcal": "Energy", "protein_g": "Protein", "fat_g": "Fat", "carbohydrate_g": "Carbohydrate",
-           "calcium_mg": "Calcium", "iron_mg": "Iron", "zinc_mg": "Zinc", "phosphorus_mg": "Phosphorus",
-           "vitamin_a_ug_rae": "Vitamin A", "thiamin_mg": "Thiamin", "riboflavin_mg": "Riboflavin", "niacin_mg": "Niacin",
-           "vitamin_c_mg": "Vitamin C"}
-NUTRIENTS = tuple((key, LABELS[key], ENGLISH[key], UNITS[key]) for key in NUTRIENT_KEYS)  # key, Chinese, English, unit
+NUTRIENTS = tuple((key, LABELS[key], LABELS_EN[key], UNITS[key]) for key in NUTRIENT_KEYS)  # key, Chinese, English, unit
 SHARES = {"protein": ("蛋白质", "Protein"), "fat": ("脂肪", "Fat"), "carbohydrate": ("碳水化合物", "Carbohydrate")}
 WORDS = {
     "title": ("膳食营养分析", "Menu nutrition"),

@@ -10,6 +10,7 @@ from rules.kinds.settings import ERROR_BY_DEFAULT, TEXTS, WARNING_BY_DEFAULT, Se
 from rules.model import ERROR, WARNING, Finding
 from rules.nutrition.foods import FoodTable
 from rules.nutrition.sheets import (
+    amountless_findings,
     ingredient_rows,
     is_listed,
     listed_dishes,
@@ -48,7 +49,9 @@ def ingredients_listed(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def known_food(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Each ingredient staff wrote (食谱用料's 食材, or amounts in 每周食谱's 主要食材) is in the
     food table (shipped, plus the kindergarten's 食物成分表); else a validation finding on its
-    cell with the three nearest names. Declared on the menu, so it runs whichever of the two
+    cell with the three nearest names. Part of a 主要食材 cell without grams is a warning.
+    Declared on the menu, so it runs whichever of the two
     places a kitchen uses."""
     foods = FoodTable.of(ctx.settings.foods, own_foods(ctx.tables))
     yield from unknown_ingredient_findings(written_ingredients(ctx.tables), foods, rule.id, rule.severity(ERROR))
+    yield from amountless_findings(ctx.tables, rule.id)

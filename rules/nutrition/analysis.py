@@ -14,7 +14,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rules.model import WARNING, Finding
-from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, FoodTable, name_key
+from rules.nutrition.foods import LABELS, LABELS_EN, NUTRIENT_KEYS, FoodTable, name_key
 from rules.nutrition.ingredients import IngredientUse, Where
 from rules.nutrition.references import Dris, Mix, children_mix, daily_reference, in_school_share
 from rules.nutrition.settings import MEAL_ORDER, NutritionSettings
@@ -55,6 +55,12 @@ class Period:
                 and self.end == Period.month(self.start.year, 3 * quarter + 3).end):
             return f"{self.start.year}年第{quarter + 1}季度"
         return f"{self.start}至{self.end}"
+
+    def label_en(self) -> str:
+        if self.is_month():
+            return f"{self.start:%Y-%m}"
+        quarter = self.label()
+        return quarter.replace("年第", " Q").removesuffix("季度") if "季度" in quarter else f"{self.start} to {self.end}"
 
     def key(self) -> str:
         return f"{self.start:%Y-%m}" if self.is_month() else f"{self.start}~{self.end}"
@@ -224,7 +230,7 @@ def percent_text(value: float, limit: float | None = None) -> str:
 
 def threshold_findings(analysis: Analysis, settings: NutritionSettings, anchor: tuple[str, str]) -> list[Finding]:
     """One warning per unmet threshold: "11月能量摄入为推荐量的 76%，低于 80%"."""
-    label = analysis.period.label()
+    label, label_en = analysis.period.label(), analysis.period.label_en()
     found: list[tuple[str, str, str]] = []
     for key in NUTRIENT_KEYS:
         percent = analysis.percent_of_reference[key]
@@ -234,7 +240,7 @@ def threshold_findings(analysis: Analysis, settings: NutritionSettings, anchor: 
         if percent < limit:
             shown = percent_text(percent, limit)
             found.append((key, f"{label}{LABELS[key]}摄入为推荐量的 {shown}，低于 {limit:.0f}%",
-                          f"{label}: {key} intake is {shown} of the reference, below {limit:.0f}%"))
+                          f"{label_en}: {LABELS_EN[key]} intake is {shown} of the reference, below {limit:.0f}%"))
     ranges = {"protein": settings.protein_share, "fat": settings.fat_share, "carbohydrate": settings.carbohydrate_share}
     for part, (low, high) in ranges.items():
         share = analysis.energy_share[part]
@@ -244,12 +250,12 @@ def threshold_findings(analysis: Analysis, settings: NutritionSettings, anchor: 
         bound = low if share < low else high
         shown = percent_text(100 * share, 100 * bound)
         found.append((f"{part}_share", f"{label}{SHARE_LABELS[part]}供能比为 {shown}，{side} {low:.0%}–{high:.0%} 的范围",
-                      f"{label}: {part} provides {shown} of energy, {side_en} the {low:.0%}–{high:.0%} range"))
+                      f"{label_en}: {part} provides {shown} of energy, {side_en} the {low:.0%}–{high:.0%} range"))
     quality = analysis.quality_protein_share
     if quality is not None and quality < settings.quality_protein_min:
         shown = percent_text(100 * quality, 100 * settings.quality_protein_min)
         found.append(("quality_protein", f"{label}优质蛋白占蛋白质的 {shown}，低于 {settings.quality_protein_min:.0%}",
-                      f"{label}: quality protein is {shown} of protein, below {settings.quality_protein_min:.0%}"))
+                      f"{label_en}: quality protein is {shown} of protein, below {settings.quality_protein_min:.0%}"))
     source, sheet = anchor
     return [Finding(source=source, sheet=sheet, row=None, column=None, cell=None, rule=f"nutrition.{what}", kind="rule",
                     severity=WARNING, message=zh, message_en=en, value=None,

@@ -34,6 +34,10 @@ NUTRIENTS: tuple[tuple[str, str, str, str], ...] = (
 NUTRIENT_KEYS = tuple(n[0] for n in NUTRIENTS)
 LABELS = {n[0]: n[2] for n in NUTRIENTS}
 UNITS = {n[0]: n[3] for n in NUTRIENTS}
+LABELS_EN = {"energy_kcal": "Energy", "protein_g": "Protein", "fat_g": "Fat", "carbohydrate_g": "Carbohydrate",
+             "calcium_mg": "Calcium", "iron_mg": "Iron", "zinc_mg": "Zinc", "phosphorus_mg": "Phosphorus",
+             "vitamin_a_ug_rae": "Vitamin A", "thiamin_mg": "Thiamin (B1)", "riboflavin_mg": "Riboflavin (B2)",
+             "niacin_mg": "Niacin", "vitamin_c_mg": "Vitamin C"}
 # Also in the table, not assessed against a reference.
 EXTRA_COLUMNS = (("fiber_g", "膳食纤维g"), ("sodium_mg", "钠mg"))
 

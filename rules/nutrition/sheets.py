@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from rules.model import ERROR, Finding
+from rules.model import ERROR, WARNING, Finding
 from rules.nutrition.foods import Food, FoodRowError, FoodTable, food_from_row, name_key
 from rules.nutrition.ingredients import IngredientUse, Where, parse_ingredient_text
 from rules.text import fold
@@ -64,22 +64,48 @@ def _sheet_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUs
     return uses
 
 
-def _cell_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
-    """Each ingredient of each 每周食谱 row whose 主要食材 cell gives amounts (猪肉（瘦）20克、青菜50克)."""
-    uses: list[IngredientUse] = []
+def _quantified_cells(tables: Mapping[str, Sequence[TypedTable]]):
+    """(typed, index, day, [(name, grams)], text left without an amount) per 每周食谱 row whose
+    主要食材 cell gives amounts (猪肉（瘦）20克、青菜50克)."""
     for typed in tables.get(MENU, ()):
         if not typed.has(INGREDIENT_TEXT):
             continue
-        days, meals, dishes, texts = typed.column("日期"), typed.column("餐次"), typed.column("菜品名称"), typed.column(INGREDIENT_TEXT)
+        days, dishes, texts = typed.column("日期"), typed.column("菜品名称"), typed.column(INGREDIENT_TEXT)
         for index in range(len(typed)):
             day, text = _day(days[index]), texts[index]
             if day is None or not dishes[index] or not isinstance(text, str):
                 continue
-            items, _ = parse_ingredient_text(text)
-            where = _where(typed, index, INGREDIENT_TEXT)
-            uses.extend(IngredientUse(day, meals[index] or None, str(dishes[index]).strip(), name, grams, where)
-                        for name, grams in items)
+            items, rest = parse_ingredient_text(text)
+            if items:
+                yield typed, index, day, items, rest
+
+
+def _cell_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
+    """Each ingredient of each quantified 主要食材 cell, as an ingredient row of its dish."""
+    uses: list[IngredientUse] = []
+    for typed, index, day, items, _rest in _quantified_cells(tables):
+        meal, dish = typed.column("餐次")[index] or None, str(typed.column("菜品名称")[index]).strip()
+        where = _where(typed, index, INGREDIENT_TEXT)
+        uses.extend(IngredientUse(day, meal, dish, name, grams, where) for name, grams in items)
     return uses
+
+
+def amountless_findings(tables: Mapping[str, Sequence[TypedTable]], rule: str) -> list[Finding]:
+    """A quantified 主要食材 cell that also names something without grams (葱少许): that part is
+    not counted, and the cell is what the analysis uses (食谱用料 does not list the dish)."""
+    listed = listed_dishes(_sheet_rows(tables))
+    found: list[Finding] = []
+    for typed, index, day, _items, rest in _quantified_cells(tables):
+        dish = str(typed.column("菜品名称")[index]).strip()
+        if not rest or is_listed(listed, day, typed.column("餐次")[index], dish):
+            continue
+        found.append(finding(
+            typed, index, INGREDIENT_TEXT, rule, WARNING,
+            f"主要食材里“{rest}”没有写克数，营养分析没有计入（请写成 猪肉（瘦）20克、青菜50克 这样）",
+            f"'{rest}' in 主要食材 has no grams and is not counted (write 猪肉（瘦）20克、青菜50克)",
+            value=rest, kind="rule",
+        ))
+    return found
 
 
 def written_ingredients(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
