@@ -15,6 +15,7 @@ from rules.kinds import KINDS
 from rules.kinds.base import Context, Rule, RuleCannotRun, Settings, sheet_finding
 from rules.model import WARNING, Finding
 from rules.pack.spec import Pack
+from rules.row_guard import ROW_WISE, row_by_row
 from rules.validate import TypedTable
 
 
@@ -41,10 +42,13 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
         if not by_sheet.get(rule.spec.sheet_id):
             continue  # the sheet is absent: already one finding for that
         try:
-            findings.extend(KINDS[rule.spec.kind].run(rule, ctx))
+            findings.extend(list(KINDS[rule.spec.kind].run(rule, ctx)))  # all or nothing, for a rerun
         except RuleCannotRun as exc:
             findings.append(sheet_finding(ctx, rule.spec.sheet_id, rule, WARNING, exc.zh, exc.en, "cannot-run"))
         except Exception as exc:  # a rule's own bug must not hide every other alert
+            if rule.spec.kind in ROW_WISE:  # one odd row: that row says so, the others are judged
+                findings.extend(row_by_row(rule, ctx, KINDS[rule.spec.kind].run))
+                continue
             findings.append(sheet_finding(ctx, rule.spec.sheet_id, rule, WARNING,
                                           f"规则“{rule.get('title', rule.id)}”无法运行（{type(exc).__name__}），其他检查不受影响",
                                           f"Rule {rule.id} could not run ({exc})", "cannot-run"))

@@ -10,6 +10,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from rules.headers import suggestions
 from rules.model import ERROR, WARNING, Finding, Table, cell_ref, display_value
 from rules.pack.spec import Pack, SheetSpec
 from rules.text import fold, header_key
@@ -136,6 +137,19 @@ def build_table(source: str, title: str, grid: Grid, spec: SheetSpec, alert_head
     year = _title_year(grid[:header_index])
     if year:
         table.extra["year"] = year
+    seen: dict[str, int] = {}
+    for index, header, meant in suggestions(table, spec):
+        seen[header] = seen.get(header, 0) + 1
+        occurrence = "" if seen[header] == 1 else f"#{seen[header]}"
+        findings.append(Finding(
+            source=source, sheet=title, row=header_row, column=None, cell=cell_ref(header_row, index),
+            rule="sheet.unknown_header", kind="validation", severity=WARNING,
+            message=f"表头“{header}”（{cell_ref(header_row, index)}）没有被识别，这一列没有检查：“{header}”是不是“{meant}”？"
+                    f"如果是，请把表头改成“{meant}”",
+            message_en=f"Header '{header}' ({cell_ref(header_row, index)}) is not recognised and its column is not checked: "
+                       f"did you mean '{meant}'?",
+            value=header, key=f"{source}|{spec.id}||sheet.unknown_header|{header}{occurrence}", sheet_id=spec.id,
+        ))
     return table, findings
 
 

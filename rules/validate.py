@@ -7,6 +7,7 @@ the parsers. That keeps a 100,000-row sheet cheap next to reading it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -95,10 +96,13 @@ def _identity_text(value: Any) -> str:
 
 
 def _identities(typed: TypedTable) -> list[str]:
-    """Key columns joined per row ("牛奶/2026-11-01"); a repeated identity gets "#2", "#3"."""
-    keys = [k for k in typed.spec.key_fields if k in typed.columns] or list(typed.columns)[:3]
+    """Key columns (else the pack's first three) joined per row ("牛奶/2026-11-01"), in the
+    pack's order whatever the sheet's; a row whose key cells are all blank is known by its
+    content instead; a repeated identity gets "#2", "#3"."""
+    keys = [k for k in typed.spec.key_fields if k in typed.columns] or \
+        [f.name for f in typed.spec.fields if f.name in typed.columns][:3]
     if not keys:
-        return [""] * len(typed.numbers)
+        return _numbered(_contents(typed))
     # Typed values are already trimmed and normalised; invalid cells fall back to their raw text.
     columns = []
     for name in keys:
@@ -113,6 +117,22 @@ def _identities(typed: TypedTable) -> list[str]:
             texts[index] = _identity_text(typed.raw[name][index])
         columns.append(texts)
     bases = list(map("/".join, zip(*columns, strict=True))) if len(columns) > 1 else columns[0]
+    if not all(bases) or "/" * (len(columns) - 1) in bases:
+        contents = _contents(typed)
+        blank = "/" * (len(columns) - 1)
+        bases = [contents[i] if base == blank else base for i, base in enumerate(bases)]
+    return _numbered(bases)
+
+
+def _contents(typed: TypedTable) -> list[str]:
+    """A short fingerprint of each row's cells, in the pack's column order."""
+    names = [f.name for f in typed.spec.fields if f.name in typed.raw]
+    rows = zip(*(map(_identity_text, typed.raw[name]) for name in names), strict=True) if names else \
+        ([] for _ in typed.numbers)
+    return ["内容" + hashlib.sha1("\x1f".join(row).encode("utf-8")).hexdigest()[:10] for row in rows]
+
+
+def _numbered(bases: list[str]) -> list[str]:
     if len(set(bases)) == len(bases):
         return bases
     seen: dict[str, int] = {}
@@ -131,14 +151,21 @@ def finding(
     """A finding about one row (and column) of a typed table, with its stable key."""
     table = typed.table
     row = typed.numbers[index] if index is not None else None
-    identity = typed.identity(index) if index is not None else ""
     cell = typed.cell(index, name) if index is not None and name else None
     return Finding(
         source=table.source, sheet=table.sheet, row=row, column=name, cell=cell, rule=rule, kind=kind,
         severity=severity, message=zh, message_en=en, value=display_value(value),
-        key=f"{table.source}|{table.sheet_id}|{identity}|{rule}" + (f"|{name}" if name and kind == "validation" else ""),
-        sheet_id=table.sheet_id,
+        key=row_key(typed, index, rule, name, kind), sheet_id=table.sheet_id,
     )
+
+
+def row_key(typed: TypedTable, index: int | None, rule: str, name: str | None, kind: str) -> str:
+    """source|sheet|row identity|rule(|column): unique in a run, stable when rows move."""
+    table = typed.table
+    identity = typed.identity(index) if index is not None else ""
+    # Two tabs of one workbook may both be the pack's sheet ("库存" and "库存（旧）").
+    sheet = table.sheet_id if table.sheet == typed.spec.name else f"{table.sheet_id}@{table.sheet}"
+    return f"{table.source}|{sheet}|{identity}|{rule}" + (f"|{name}" if name and kind == "validation" else "")
 
 
 def _mask(spec: FieldSpec, value: Any) -> Any:
@@ -326,4 +353,10 @@ def validate(table: Table, spec: SheetSpec, today: date) -> tuple[TypedTable, li
         if checker.invalid:
             typed.invalid[name] = checker.invalid
         findings.extend(checker.findings)
+    # A finding made while the columns were still being typed had no full identity yet.
+    typed._identities = None
+    index_of = {number: index for index, number in enumerate(typed.numbers)}
+    for item in findings:
+        if item.row is not None and item.row in index_of:
+            item.key = row_key(typed, index_of[item.row], item.rule, item.column, item.kind)
     return typed, findings

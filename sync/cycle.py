@@ -27,7 +27,8 @@ from sync.nutrition_data import shipped_foods
 from sync.outcome import RunResult, SourceResult
 from sync.pack_file import pack_for
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
-from sync.sources.xlsx.source import WorkbookSource, discover
+from sync.sources.xlsx.leftovers import WHOLE_FILE, recover_folders
+from sync.sources.xlsx.source import WorkbookSource, discover, empty_folder
 
 
 def today_for(config: Config) -> date:
@@ -36,7 +37,13 @@ def today_for(config: Config) -> date:
 
 
 def make_sources(config: Config) -> list[Source]:
-    sources: list[Source] = [WorkbookSource(path, config.backups) for path in discover(config.paths)]
+    sources: list[Source] = []
+    for path in config.paths:
+        found = discover([path])
+        if found:
+            sources.extend(WorkbookSource(workbook, config.backups) for workbook in found)
+        else:  # an emptied or mistyped folder is a source that failed, never "no problems"
+            sources.append(UnavailableSource(str(path), empty_folder(path), kind="xlsx"))
     if config.google.spreadsheets:
         from sync.sources.gsheets.source import google_sources
 
@@ -50,10 +57,8 @@ def make_sources(config: Config) -> list[Source]:
 class UnavailableSource:
     """A source that cannot even be opened; reading it reports why, every cycle."""
 
-    kind = "gsheets"
-
-    def __init__(self, name: str, error: SourceError):
-        self.name, self.error = name, error
+    def __init__(self, name: str, error: SourceError, kind: str = "gsheets"):
+        self.name, self.error, self.kind = name, error, kind
 
     def read(self, pack: Pack) -> ReadResult:
         raise self.error
@@ -92,7 +97,8 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
             continue
         result.reads[source.name] = read
         result.sources.append(SourceResult(source=source.name, kind=source.kind, read_ok=True,  # type: ignore[arg-type]
-                                           url=getattr(source, "url", None), sheet_ids=getattr(read.state, "sheet_ids", {}) or {}))
+                                           url=getattr(source, "url", None), sheet_ids=getattr(read.state, "sheet_ids", {}) or {},
+                                           sheets=sorted({t.sheet for t in read.tables} | {f.sheet for f in read.findings} | {WHOLE_FILE})))
         result.findings.extend(read.findings)
         for table in read.tables:
             typed, problems = validate(table, pack.sheet(table.sheet_id), today)
@@ -143,8 +149,15 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     started = datetime.now(config.zone)
     pack = pack or pack_for(config)
     today = today or today_for(config)
+    # A write interrupted last time (power cut, killed process) is finished first, so that
+    # no workbook is missing from its name for longer than until this cycle.
+    recovered = recover_folders(config.paths) if write else []
     sources = make_sources(config)
     result = check(config, pack, today, sources)
+    if recovered:
+        result.findings[:0] = recovered
+        result.summary = summarise(result.findings, {k: v for k, v in result.summary.items()
+                                                     if k not in ("errors", "warnings", "sheets")})
     by_name = {s.name: s for s in sources}
     for source_result in result.sources:
         if not source_result.read_ok or not write:

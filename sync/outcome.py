@@ -23,6 +23,8 @@ class SourceResult:
     # For Google sources: spreadsheet URL and sheet title -> sheetId, to link to cells.
     url: str | None = None
     sheet_ids: dict[str, int] = field(default_factory=dict)
+    # The sheets this read found (tables and sheets it reported on): only their alerts may resolve.
+    sheets: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -157,21 +156,26 @@ def record_run(path: Path, result: RunResult) -> int:
 
 def _update_periods(connection: sqlite3.Connection, result: RunResult, unread: set[str]) -> None:
     now = _stamp(result.finished)
-    open_rows = connection.execute("SELECT id, key, source FROM alert_periods WHERE resolved_at IS NULL").fetchall()
+    open_rows = connection.execute("SELECT id, key, source, sheet FROM alert_periods WHERE resolved_at IS NULL").fetchall()
     open_keys = {row["key"]: row for row in open_rows}
     current = {f.key: f for f in result.findings}
     opened = [(f.key, f.source, f.sheet, f.rule, f.severity, f.message, now) for key, f in current.items() if key not in open_keys]
     connection.executemany(
         "INSERT INTO alert_periods (key, source, sheet, rule, severity, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)", opened)
+    seen = {s.source: set(s.sheets) for s in result.sources if s.read_ok}
     resolved = [(now, row["id"]) for key, row in open_keys.items()
-                if key not in current and not _source_in(row["source"], unread)]
+                if key not in current and _was_looked_at(row, seen, unread)]
     connection.executemany("UPDATE alert_periods SET resolved_at = ? WHERE id = ?", resolved)
 
 
-def _source_in(source: str, unread: Iterable[str]) -> bool:
-    """Whether an alert's source is one of the unread ones (a missing-sheet finding names
-    every source read, so a name inside it counts too)."""
-    return any(name in source for name in unread)
+def _was_looked_at(row: sqlite3.Row, seen: dict[str, set[str]], unread: set[str]) -> bool:
+    """An alert resolves only when this run read its source and found its sheet there: an
+    emptied folder, a mistyped path or a tab gone missing is never an all-clear."""
+    sheets = seen.get(row["source"])
+    if sheets is not None:  # (a result made without the sheets it saw judges by source alone)
+        return not sheets or row["sheet"] in sheets
+    # A finding about several sources at once (a sheet no source has): all of them read.
+    return bool(seen) and not unread and any(name in row["source"] for name in seen)
 
 
 def record_failed_run(path: Path, started: datetime, finished: datetime, error: str) -> int:

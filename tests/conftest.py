@@ -8,6 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, Phase, settings
 
 from sync.pack_file import read_pack
 
@@ -17,6 +18,19 @@ ROOT = Path(__file__).resolve().parents[1]
 os.environ["HOUQIN_HOME"] = str(Path(tempfile.gettempdir()) / f"houqin-tests-{os.getpid()}" / "no-home")
 CORPUS = ROOT.parent / "shared" / "corpus"
 TODAY = date(2026, 11, 25)
+
+# Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default "ci"). The stateful machines
+# take their example counts from MACHINE_EXAMPLES: 200 per transport in CI keeps the suite
+# within its time; "long" is the once-in-a-while local run (5,000 per transport).
+settings.register_profile("ci", deadline=None, print_blob=True,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("long", parent=settings.get_profile("ci"), max_examples=1000)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
+MACHINE_EXAMPLES = int(os.environ.get("HOUQIN_MACHINE_EXAMPLES", {"ci": 200, "long": 5000}.get(PROFILE, 200)))
+MACHINE_SETTINGS = {"max_examples": MACHINE_EXAMPLES, "stateful_step_count": 6}
+if os.environ.get("HOUQIN_MACHINE_SHRINK") == "0":  # exploring: report the first failure as found
+    MACHINE_SETTINGS["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
 
 
 def in_ci() -> bool:

@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from rules.calendar import SchoolCalendar, Term
+from rules.headers import missing_note
 from rules.kinds.settings import Setting
 from rules.model import ERROR, Finding
 from rules.pack.spec import Pack, RuleSpec
@@ -142,8 +143,9 @@ def require_columns(typed: TypedTable, names: list[str], rule: Rule) -> None:
     missing = [n for n in names if n and not typed.has(n)]
     if missing:
         joined = "、".join(f"“{n}”" for n in missing)
-        raise RuleCannotRun(f"工作表「{typed.table.sheet}」缺少 {joined} 列，规则“{rule.get('title', rule.id)}”无法检查",
-                            f"Sheet '{typed.table.sheet}' lacks column(s) {', '.join(missing)}; rule {rule.id} cannot run")
+        note_zh, note_en = missing_note(typed.table, typed.spec, missing)
+        raise RuleCannotRun(f"工作表「{typed.table.sheet}」缺少 {joined} 列，规则“{rule.get('title', rule.id)}”无法检查{note_zh}",
+                            f"Sheet '{typed.table.sheet}' lacks column(s) {', '.join(missing)}; rule {rule.id} cannot run{note_en}")
 
 
 def is_blank(value: Any) -> bool:

@@ -58,10 +58,11 @@ def _dates(tables: list[TypedTable], field: str) -> list[tuple[TypedTable, int, 
 def _window(ctx: Context, rows: list[tuple[TypedTable, int, date]], term: Term) -> tuple[date, date] | None:
     """From the later of the term's start, the sheet's first record and the configured start,
     up to yesterday (or the term's end): a school that starts mid-term is not flooded."""
-    in_term = [day for _, _, day in rows if term.start <= day]
-    if not in_term:
-        return None
-    start = max(term.start, min(in_term), ctx.settings.start_date or term.start)
+    if not rows:
+        return None  # the sheet was never used: nothing to count from
+    # The first date recorded in the sheet, not in the term: a term without a single record
+    # yet is exactly when the missing weeks must be reported.
+    start = max(term.start, min(day for _, _, day in rows), ctx.settings.start_date or term.start)
     end = min(ctx.today - timedelta(days=1), term.end)
     return (start, end) if start <= end else None
 
@@ -160,13 +161,15 @@ def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                         f"{member}|month-{first:%Y-%m}")
         elif frequency == "quarter":
             previous = ctx.calendar.previous_term(ctx.today)
-            earlier = _window(ctx, [r for r in rows if previous and r[2] in previous], previous) if previous else None
+            earlier = _window(ctx, rows, previous) if previous else None
+            said: set[tuple[int, int]] = set()  # a quarter spanning both terms is reported once
             if earlier is not None:  # a past quarter of last term without one is still an error
-                yield from _quarters(rule, ctx, key, prefix, counts, earlier[0], previous)
-            yield from _quarters(rule, ctx, key, prefix, counts, start, term)
+                yield from _quarters(rule, ctx, key, prefix, counts, earlier[0], previous, said)
+            yield from _quarters(rule, ctx, key, prefix, counts, start, term, said)
 
 
-def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, start: date, term: Term) -> Iterator[Finding]:
+def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, start: date, term: Term,
+              said: set[tuple[int, int]]) -> Iterator[Finding]:
     sheet_id, label = rule.spec.sheet_id, rule.get("label", "记录")
     warn_days = rule.get("warn_days", 14)
     quarter = quarter_of(start)
@@ -177,14 +180,15 @@ def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, 
         span_start, span_end = max(first, start), min(last, term.end)
         have = sum(n for (m, d), n in counts.items() if m == key and first <= d <= last)
         name = f"{quarter[0]}年第{quarter[1]}季度"
-        if have == 0 and ctx.calendar.school_days(span_start, min(span_end, last)):
+        if have == 0 and quarter not in said and ctx.calendar.school_days(span_start, min(span_end, last)):
+            said.add(quarter)
             if last < ctx.today:
                 yield sheet_finding(ctx, sheet_id, rule, ERROR, f"{prefix}{name}没有{label}（每季度至少一次）",
-                                    f"{name}: no {rule.get('label_en', 'record')} (at least one a quarter)", f"q-{quarter}")
+                                    f"{name}: no {rule.get('label_en', 'record')} (at least one a quarter)", f"{key}|q-{quarter}" if key else f"q-{quarter}")
             elif (last - ctx.today).days <= warn_days:
                 left = (last - ctx.today).days
                 yield sheet_finding(ctx, sheet_id, rule, WARNING, f"{prefix}{name}还没有{label}，本季度只剩 {left} 天",
-                                    f"{name}: no {rule.get('label_en', 'record')} yet, {days_en(left)} left", f"q-{quarter}")
+                                    f"{name}: no {rule.get('label_en', 'record')} yet, {days_en(left)} left", f"{key}|q-{quarter}" if key else f"q-{quarter}")
         quarter = (quarter[0] + (quarter[1] == 4), quarter[1] % 4 + 1)
 
 

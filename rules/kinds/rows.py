@@ -225,7 +225,8 @@ def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 end = begun + shelf_life
             category = category or default_category
             if end is None:
-                if category in need_date:
+                malformed = any(index in typed.invalid.get(name, ()) for name in (expires, start, days_field))
+                if category in need_date and not malformed:  # a malformed date is already a finding
                     item = item_name(typed, index, item_fields)
                     yield row_finding(typed, index, rule, ERROR,
                                       f"{item}是{category}，有库存却没有到期日期（或生产日期加保质期），无法判断是否过期",

@@ -297,6 +297,7 @@ class FakeSheets:
         self._retry_after: float | None = None
         self._random = random.Random(0)
         self._next_write: Callable[[], None] | None = None
+        self._lost_answer: int | None = None
         self._ids = itertools.count(1)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
         self.server.daemon_threads = True
@@ -354,6 +355,56 @@ class FakeSheets:
         """Staff insert rows above 0-based row `index`, as in the Sheets UI."""
         with self.lock:
             _insert(self.spreadsheets[key].sheet_by_title(title), "ROWS", index, index + count)
+
+    def add_rule(self, key: str, title: str, rule: dict[str, Any], index: int | None = None) -> None:
+        """Staff add a conditional-format rule in the Sheets UI (at the end unless `index`)."""
+        with self.lock:
+            rules = self.spreadsheets[key].sheet_by_title(title).conditional_formats
+            rules.insert(len(rules) if index is None else index, copy.deepcopy(rule))
+
+    def remove_rule(self, key: str, title: str, index: int) -> None:
+        """Staff delete a conditional-format rule in the Sheets UI."""
+        with self.lock:
+            del self.spreadsheets[key].sheet_by_title(title).conditional_formats[index]
+
+    def delete_rows(self, key: str, title: str, index: int, count: int = 1) -> None:
+        """Staff delete rows from 0-based row `index`, as in the Sheets UI."""
+        with self.lock:
+            _delete(self.spreadsheets[key].sheet_by_title(title), "ROWS", index, index + count)
+
+    def reorder_rows(self, key: str, title: str, start: int, order: list[int]) -> None:
+        """Staff sort rows `start`.. into `order` (0-based offsets from `start`): cells move, rules stay."""
+        with self.lock:
+            rows = self.spreadsheets[key].sheet_by_title(title).rows
+            while len(rows) < start + len(order):
+                rows.append([])
+            block = rows[start:start + len(order)]
+            rows[start:start + len(order)] = [block[i] for i in order]
+
+    def move_column(self, key: str, title: str, source: int, destination: int) -> None:
+        """Staff drag a column (0-based) to before column `destination` of the original grid."""
+        with self.lock:
+            sheet = self.spreadsheets[key].sheet_by_title(title)
+            for row in sheet.rows:
+                while len(row) <= max(source, destination):
+                    row.append(Cell())
+                cell = row.pop(source)
+                row.insert(destination - (destination > source), cell)
+            order = list(range(max(source, destination) + 1))
+            order.insert(destination - (destination > source), order.pop(source))
+            moved = {old: new for new, old in enumerate(order)}
+            for rule in sheet.conditional_formats:  # Sheets re-keys the rules' references
+                _rekey_rule(rule, lambda column: moved.get(column, column))
+
+    def insert_columns(self, key: str, title: str, index: int, count: int = 1) -> None:
+        """Staff insert columns before 0-based column `index`, as in the Sheets UI."""
+        with self.lock:
+            _insert(self.spreadsheets[key].sheet_by_title(title), "COLUMNS", index, index + count)
+
+    def lose_next_write_answer(self, status: int = 500) -> None:
+        """The next batchUpdate is applied, but its answer is an error (a timeout at Google's
+        front end): the client cannot know that it was applied."""
+        self._lost_answer = status
 
     def faults(self, rate: float = 0.3, statuses: tuple[int, ...] = (429, 503), retry_after: float | None = None,
                seed: int = 0) -> None:
@@ -418,6 +469,24 @@ def _insert(sheet: Sheet, dimension: str, start: int, end: int) -> None:
                 grid[key0] = grid.get(key0, 0) + count
             if key1 in grid and grid[key1] > start:
                 grid[key1] += count
+        if dimension == "COLUMNS":
+            _rekey_rule(rule, lambda column: column + count if column >= start else column, ranges=False)
+
+
+_REFERENCE = re.compile(r"\$([A-Z]{1,3})(\$?\d+)")
+
+
+def _rekey_rule(rule: dict[str, Any], new_column: Callable[[int], int], ranges: bool = True) -> None:
+    """Column references of a rule's formulas (and its ranges) after columns moved."""
+    for value in rule.get("booleanRule", {}).get("condition", {}).get("values", []):
+        if "userEnteredValue" in value:
+            value["userEnteredValue"] = _REFERENCE.sub(
+                lambda m: f"${column_letters(new_column(column_index(m[1])))}{m[2]}", value["userEnteredValue"])
+    if ranges:
+        for grid in rule.get("ranges", []):
+            if "startColumnIndex" in grid and "endColumnIndex" in grid and grid["endColumnIndex"] - grid["startColumnIndex"] == 1:
+                grid["startColumnIndex"] = new_column(grid["startColumnIndex"])
+                grid["endColumnIndex"] = grid["startColumnIndex"] + 1
 
 
 def _delete(sheet: Sheet, dimension: str, start: int, end: int) -> None:
@@ -454,6 +523,9 @@ def _handler_for(fake: FakeSheets) -> type[BaseHTTPRequestHandler]:
                     body_json = json.loads(raw) if raw else None
                     with fake.lock:
                         status, body = route(fake, method, unquote(parts.path), parse_qs(parts.query), body_json)
+                        if fake._lost_answer and parts.path.endswith(":batchUpdate"):
+                            status, fake._lost_answer = fake._lost_answer, None
+                            body = ApiError(status, "Internal error encountered.", "INTERNAL").body()
                     headers = {}
                 except ApiError as error:
                     status, body, headers = error.code, error.body(), {}

@@ -10,7 +10,9 @@ from typing import Any
 from gspread.exceptions import APIError
 from gspread.http_client import HTTPClient
 from requests import Response
-from requests.exceptions import RequestException
+from requests.exceptions import ConnectionError as RequestsConnectionError
+from requests.exceptions import ConnectTimeout, RequestException
+from urllib3.exceptions import NewConnectionError
 
 from sync.sources.base import SourceError
 
@@ -18,10 +20,24 @@ GOOGLE_HOSTS = ("https://sheets.googleapis.com", "https://www.googleapis.com")
 SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
 
 
+# Answers Google gives before processing a request: a write answered so was not applied.
+NOT_APPLIED = (429, 503)
+
+
+def never_sent(exc: RequestException) -> bool:
+    """The request never reached the server (no connection): safe to send again."""
+    if isinstance(exc, ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, RequestsConnectionError) and isinstance(reason, NewConnectionError)
+
+
 class RetryingHTTPClient(HTTPClient):
     """gspread's HTTP client with bounded retries and an optional base address.
 
-    Retries only 429 and 5xx, with exponential backoff and jitter, honouring Retry-After;
+    Retries only 429 and 5xx, with exponential backoff and jitter, honouring Retry-After; a
+    write only when it certainly did not apply (429, 503 refused before processing, or a
+    connection never made), since replaying index-based requests could hit someone else's;
     gives up after `attempts` tries or `deadline` seconds, whichever comes first. (gspread's
     own BackOffHTTPClient retries without bound.) `calls` counts requests sent.
     """
@@ -44,6 +60,7 @@ class RetryingHTTPClient(HTTPClient):
 
     def request(self, method: str, endpoint: str, *args: Any, **kwargs: Any) -> Response:
         started = clock.monotonic()
+        writes = method.upper() != "GET"
         for attempt in range(1, self.attempts + 1):
             self.calls += 1
             try:
@@ -52,10 +69,14 @@ class RetryingHTTPClient(HTTPClient):
                 status = exc.response.status_code
                 if status != 429 and status < 500:
                     raise
+                if writes and status not in NOT_APPLIED:
+                    raise  # it may have been applied: the next cycle re-reads and reconciles
                 delay = self._delay(attempt, exc.response.headers.get("Retry-After"))
                 if attempt == self.attempts or clock.monotonic() - started + delay > self.deadline:
                     raise
-            except RequestException:
+            except RequestException as exc:
+                if writes and not never_sent(exc):
+                    raise
                 delay = self._delay(attempt, None)
                 if attempt == self.attempts or clock.monotonic() - started + delay > self.deadline:
                     raise

@@ -88,6 +88,15 @@ def grid_of(sheet: dict[str, Any]) -> list[list[Any]]:
     return grid
 
 
+def first_free_column(grid: list[list[Any]], start: int) -> int:
+    """The first column from `start` that holds nothing in any row."""
+    taken = {i for row in grid for i, value in enumerate(row) if i >= start and value not in (None, "")}
+    column = start
+    while column in taken:
+        column += 1
+    return column
+
+
 def read_spreadsheet(client: RetryingHTTPClient, key: str, name: str, pack: Pack,
                      renamed: dict[str, str]) -> ReadResult:
     """One `spreadsheets.get` for the whole spreadsheet: tables, and what the write needs."""
@@ -118,7 +127,9 @@ def read_spreadsheet(client: RetryingHTTPClient, key: str, name: str, pack: Pack
         state.header_row = table.header_row
         state.alert_column = table.alert_column
         staff = [i for i, h in enumerate(table.headers) if h and i != table.alert_column]
-        state.staff_width = (max(staff) + 1) if staff else len(table.headers)
+        # The alert column goes after the last header, but never onto staff's notes in a
+        # column without a header: the first column empty in every row, as for workbooks.
+        state.staff_width = first_free_column(grid_by_title[table.sheet], (max(staff) + 1) if staff else len(table.headers))
         state.last_row = max(table.numbers, default=table.header_row)
         if table.alert_column is not None:
             grid = grid_by_title[table.sheet]

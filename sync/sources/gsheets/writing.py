@@ -3,13 +3,14 @@ Houqin's two conditional-format rules, in one `batchUpdate`, none when nothing c
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from gspread.exceptions import APIError
-from openpyxl.utils.cell import get_column_letter
+from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from requests.exceptions import RequestException
 
-from rules.alerts import ERROR_TAG, Alert, highlight_formulas
+from rules.alerts import Alert, highlight_formulas
 from sync.sources.base import ReadResult, WriteOutcome
 from sync.sources.gsheets.client import RetryingHTTPClient
 from sync.sources.gsheets.reading import SheetState, SpreadsheetState
@@ -38,12 +39,22 @@ def write_spreadsheet(client: RetryingHTTPClient, key: str, read: ReadResult,
         return WriteOutcome(status="unchanged", reason="提醒没有变化", reason_en="No alert changed")
     before = client.calls
     try:
-        client.batch_update(key, {"requests": requests})
+        answer = client.batch_update(key, {"requests": requests})
+        repair = restorations(requests, (answer or {}).get("replies", []))
+        if repair:  # rare: staff changed the rules mid-write; theirs go back at once
+            client.batch_update(key, {"requests": repair})
     except (APIError, RequestException) as exc:
-        return WriteOutcome(status="failed", reason=f"写回 Google 表格失败：{exc}，下次同步再试",
-                            reason_en=f"Writing to Google Sheets failed: {exc}", api_calls=client.calls - before)
+        return WriteOutcome(status="failed", reason=f"写回 Google 表格失败：{_said(exc)}，下次同步重新读取后再核对",
+                            reason_en=f"Writing to Google Sheets failed: {exc}; the next cycle re-reads and reconciles",
+                            api_calls=client.calls - before)
     return WriteOutcome(status="written", sheets_changed=changed_sheets, cells_changed=cells,
                         api_calls=client.calls - before)
+
+
+def _said(exc: Exception) -> str:
+    if isinstance(exc, APIError):
+        return f"Google 返回 {exc.response.status_code}，可能已经写入也可能没有"
+    return f"没有收到答复（{type(exc).__name__}），可能已经写入也可能没有"
 
 
 def sheet_requests(sheet: SheetState, wanted: dict[int, str], header: str) -> tuple[list[dict[str, Any]], int]:
@@ -68,27 +79,78 @@ def sheet_requests(sheet: SheetState, wanted: dict[int, str], header: str) -> tu
     requests.extend(_rule_requests(sheet, column))
     return requests, changed
 
-def _formulas(sheet: SheetState, column: int) -> tuple[str, str]:
-    error, warning = highlight_formulas(f"${get_column_letter(column + 1)}{sheet.header_row + 1}")
+def _formulas(row: int, column: int) -> tuple[str, str]:
+    """Houqin's two conditions for an alert column and first data row (1-based)."""
+    error, warning = highlight_formulas(f"${get_column_letter(column + 1)}{row}")
     return f"={error}", f"={warning}"
 
-def _ours(rule: dict[str, Any]) -> str | None:
-    """'error' or 'warning' when a conditional-format rule is one Houqin added."""
-    values = rule.get("booleanRule", {}).get("condition", {}).get("values", [])
-    formula = values[0].get("userEnteredValue", "") if values else ""
-    if formula.startswith("=OR(LEFT(") and ERROR_TAG["zh"] in formula:
-        return "error"
-    if formula.startswith("=LEN($") and formula.endswith(")>0"):
-        return "warning"
-    return None
+
+_KEYED = re.compile(r"=(?:OR\(LEFT|LEN)\(\$([A-Z]{1,3})(\d+)\b")
+
+
+def _ours(rule: dict[str, Any], sheet_id: int) -> tuple[str, int, int] | None:
+    """(kind, first data row, alert column) when a conditional-format rule is exactly one
+    Houqin adds: its formula keyed on an alert cell, its range the data rows from column A
+    through that column, its colours. A staff rule that merely looks alike (=LEN($E2)>0 on column E, or
+    Houqin's formula with another colour) is never Houqin's."""
+    condition = rule.get("booleanRule", {}).get("condition", {})
+    values = condition.get("values", [])
+    formula = values[0].get("userEnteredValue", "") if len(values) == 1 else ""
+    keyed = _KEYED.match(formula)
+    if condition.get("type") != "CUSTOM_FORMULA" or not keyed:
+        return None
+    column, row = column_index_from_string(keyed[1]) - 1, int(keyed[2])
+    kind = dict(zip(_formulas(row, column), ("error", "warning"), strict=True)).get(formula)
+    ranges = [_plain(grid) for grid in rule.get("ranges", [])]
+    # Its range: the data rows from column A through the alert column (Sheets widens it when
+    # staff insert columns, and re-keys the formula when they move the alert column).
+    if kind is None or len(ranges) != 1 or "endRowIndex" in ranges[0] or \
+            (ranges[0]["sheetId"], ranges[0]["startRowIndex"], ranges[0]["startColumnIndex"]) != (sheet_id, row - 1, 0) or \
+            ranges[0].get("endColumnIndex", 0) <= column:
+        return None
+    look, wanted = rule["booleanRule"].get("format", {}), _format(kind)
+    if _colour(look.get("backgroundColor")) != wanted["backgroundColor"] or \
+            _colour(look.get("textFormat", {}).get("foregroundColor")) != wanted.get("textFormat", {}).get("foregroundColor"):
+        return None
+    return kind, row, column
+
+
+def _plain(grid: dict[str, Any]) -> dict[str, Any]:
+    """A grid range as Houqin writes it; Google's answers leave out fields that are 0."""
+    plain = {key: grid.get(key, 0) for key in ("sheetId", "startRowIndex", "startColumnIndex")}
+    plain.update({key: grid[key] for key in ("endRowIndex", "endColumnIndex") if key in grid})
+    return plain
+
+
+def _colour(colour: dict[str, Any] | None) -> dict[str, Any] | None:
+    return None if colour is None else {key: colour.get(key, 0) for key in ("red", "green", "blue")}
+
+
+def _grid_range(sheet_id: int, first_index: int, column: int) -> dict[str, Any]:
+    return {"sheetId": sheet_id, "startRowIndex": first_index, "startColumnIndex": 0, "endColumnIndex": column + 1}
+
+
+def _format(kind: str) -> dict[str, Any]:
+    if kind == "error":
+        return {"backgroundColor": RED, "textFormat": {"foregroundColor": DARK_RED}}
+    return {"backgroundColor": AMBER}
+
+
+def _rule(sheet: SheetState, column: int, kind: str) -> dict[str, Any]:
+    formula = dict(zip(("error", "warning"), _formulas(sheet.header_row + 1, column), strict=True))[kind]
+    return {"ranges": [_grid_range(sheet.sheet_id, sheet.header_row, column)],
+            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]},
+                            "format": _format(kind)}}
+
 
 def _rules_ok(sheet: SheetState, column: int) -> bool:
-    expected = dict(zip(("error", "warning"), _formulas(sheet, column), strict=True))
-    found = [(_ours(rule), rule) for _, rule in sheet.rules]
-    found = [(kind, rule) for kind, rule in found if kind]
-    if sorted(kind for kind, _ in found) != ["error", "warning"]:
-        return False
-    return all(rule["booleanRule"]["condition"]["values"][0]["userEnteredValue"] == expected[kind] for kind, rule in found)
+    """Exactly Houqin's two rules, error above warning, keyed on this column and header, and
+    reaching no further than it."""
+    mine = [(found, rule) for _, rule in sheet.rules if (found := _ours(rule, sheet.sheet_id))]
+    first = sheet.header_row + 1
+    return [found for found, _ in mine] == [("error", first, column), ("warning", first, column)] and \
+        all(_plain(rule["ranges"][0]).get("endColumnIndex") == column + 1 for _, rule in mine)
+
 
 def _rule_requests(sheet: SheetState, column: int) -> list[dict[str, Any]]:
     """Delete Houqin's old rules (highest index first) and add the two current ones at the top."""
@@ -96,21 +158,45 @@ def _rule_requests(sheet: SheetState, column: int) -> list[dict[str, Any]]:
     if _rules_ok(sheet, column):
         return requests
     for index, rule in sorted(sheet.rules, key=lambda pair: -pair[0]):
-        if _ours(rule):
+        if _ours(rule, sheet.sheet_id):
             requests.append({"deleteConditionalFormatRule": {"sheetId": sheet.sheet_id, "index": index}})
-    error, warning = _formulas(sheet, column)
-    grid_range = {"sheetId": sheet.sheet_id, "startRowIndex": sheet.header_row, "startColumnIndex": 0,
-                  "endColumnIndex": column + 1}
     # Index 0 first for the warning, then the error above it: the first matching rule wins.
-    for formula, fill, font in ((warning, AMBER, None), (error, RED, DARK_RED)):
-        fmt: dict[str, Any] = {"backgroundColor": fill}
-        if font:
-            fmt["textFormat"] = {"foregroundColor": font}
-        requests.append({"addConditionalFormatRule": {"index": 0, "rule": {
-            "ranges": [grid_range],
-            "booleanRule": {"condition": {"type": "CUSTOM_FORMULA", "values": [{"userEnteredValue": formula}]},
-                            "format": fmt}}}})
+    for kind in ("warning", "error"):
+        requests.append({"addConditionalFormatRule": {"index": 0, "rule": _rule(sheet, column, kind)}})
     return requests
+
+
+def restorations(requests: list[dict[str, Any]], replies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Requests that put back any staff rule a delete by index removed because staff added or
+    removed a rule between Houqin's read and its write (the reply names the rule removed).
+
+    Each goes back where it stood among the rules that were there: the position is counted
+    over the rules the batch left and added, which needs no knowledge of the rules after it."""
+    restored: list[dict[str, Any]] = []
+    sheets = {r[k]["sheetId"] if k != "addConditionalFormatRule" else r[k]["rule"]["ranges"][0]["sheetId"]
+              for r in requests for k in r if "ConditionalFormatRule" in k}
+    for sheet_id in sheets:
+        items: list[int | None] = list(range(max(_indexes(requests, sheet_id), default=-1) + 1))
+        wrong: list[tuple[int, dict[str, Any]]] = []
+        for request, reply in zip(requests, replies, strict=False):
+            if "deleteConditionalFormatRule" in request and request["deleteConditionalFormatRule"]["sheetId"] == sheet_id:
+                label = items.pop(request["deleteConditionalFormatRule"]["index"])
+                removed = (reply or {}).get("deleteConditionalFormatRule", {}).get("rule")
+                if removed is not None and not _ours(removed, sheet_id) and label is not None:
+                    wrong.append((label, removed))
+            elif "addConditionalFormatRule" in request and \
+                    request["addConditionalFormatRule"]["rule"]["ranges"][0]["sheetId"] == sheet_id:
+                items.insert(request["addConditionalFormatRule"].get("index", 0), None)
+        for label, rule in sorted(wrong, key=lambda pair: pair[0]):
+            at = sum(1 for item in items if item is None or item < label)
+            items.insert(at, label)
+            restored.append({"addConditionalFormatRule": {"index": at, "rule": rule}})
+    return restored
+
+
+def _indexes(requests: list[dict[str, Any]], sheet_id: int) -> list[int]:
+    return [r["deleteConditionalFormatRule"]["index"] for r in requests
+            if "deleteConditionalFormatRule" in r and r["deleteConditionalFormatRule"]["sheetId"] == sheet_id]
 
 
 def _set_text(sheet_id: int, row_index: int, column_index: int, text: str) -> dict[str, Any]:

@@ -10,10 +10,15 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import re
+import signal
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from filelock import FileLock, Timeout
 
 BACKUP_DIR = ".houqin-backups"
 # A version set aside because staff saved mid-swap is kept even past the usual count.
@@ -123,6 +128,69 @@ def find_lock(path: Path, now: float | None = None) -> LockInfo | None:
     return None
 
 
+# Most file systems allow 255 bytes per name (NTFS 255 UTF-16 units, never fewer than UTF-8
+# bytes for Chinese); Houqin's helper names add up to this much to a workbook's name.
+NAME_MAX = 255
+_HELPER_ROOM = 48
+_STAMP = r"\d{8}-\d{6}-\d{6}"
+SWAP_HOOK = "HOUQIN_TEST_SWAP_HOOK"
+
+
+def short_name(name: str, room: int = _HELPER_ROOM) -> str:
+    """The workbook's name, shortened (with a hash of the whole) only when a helper name built
+    from it would pass the file system's limit: a 245-byte name still gets its temporary."""
+    if len(name.encode("utf-8")) + room <= NAME_MAX:
+        return name
+    stem, dot, suffix = name.rpartition(".")
+    suffix = dot + suffix if stem else ""
+    stem = stem or name
+    tag = "~" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    budget = NAME_MAX - room - len((tag + suffix).encode("utf-8"))
+    while len(stem.encode("utf-8")) > budget:
+        stem = stem[:-1]
+    return stem + tag + suffix
+
+
+def note_path(path: Path) -> Path:
+    """Where the full name of a workbook with a shortened helper name is written down."""
+    return path.with_name(f".{short_name(path.name)}.houqin-name")
+
+
+def swap_step(number: int) -> None:
+    """A test-only pause or kill point in the write ("kill:N" or "pause:N:GATE"), so the
+    tests can stop a real process at each step of the swap; a no-op otherwise."""
+    hook = os.environ.get(SWAP_HOOK)
+    if not hook:
+        return
+    action, _, rest = hook.partition(":")
+    step, _, gate = rest.partition(":")
+    if not step.isdigit() or int(step) != number:
+        return
+    if action == "kill":
+        os.kill(os.getpid(), getattr(signal, "SIGKILL", signal.SIGTERM))
+    elif action == "pause" and gate:
+        Path(gate).with_suffix(".reached").write_text(str(os.getpid()), encoding="utf-8")
+        while not Path(gate).exists():
+            time.sleep(0.02)
+
+
+def backup_name(path: Path, now: datetime | None = None) -> str:
+    short = Path(short_name(path.name))
+    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
+    return f"{short.stem}.{stamp}{short.suffix}"
+
+
+def backups_of(path: Path) -> list[Path]:
+    """This workbook's backups, by exact name: 后勤.xlsx's, never 后勤.旧.xlsx's."""
+    short = Path(short_name(path.name))
+    pattern = re.compile(re.escape(short.stem) + r"\." + _STAMP + re.escape(short.suffix))
+    folder = path.parent / BACKUP_DIR
+    try:
+        return sorted(p for p in folder.iterdir() if pattern.fullmatch(p.name))
+    except OSError:
+        return []
+
+
 def store_backup(path: Path, aside: Path, keep: int, now: datetime | None = None) -> Path | None:
     """Move the replaced original (already renamed aside) into the backup folder."""
     if keep <= 0:
@@ -130,10 +198,10 @@ def store_backup(path: Path, aside: Path, keep: int, now: datetime | None = None
         return None
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S-%f")
-    backup = folder / f"{path.stem}.{stamp}{path.suffix}"
+    backup = folder / backup_name(path, now)
     os.replace(aside, backup)
-    for old in sorted(folder.glob(f"{path.stem}.*{path.suffix}"))[:-keep]:
+    swap_step(6)
+    for old in backups_of(path)[:-keep]:
         with contextlib.suppress(OSError):
             old.unlink()
     return backup
@@ -143,24 +211,58 @@ class SavedMeanwhile(Exception):
     """Staff saved the workbook while Houqin was swapping it: their file stands."""
 
 
+class FolderBusy(Exception):
+    """Another Houqin is writing in this folder right now."""
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path) -> Iterator[None]:
+    """Only one Houqin writes or tidies a folder at a time (a second service, a `run` beside
+    `serve`). The lock is the operating system's, so a killed process never leaves it held."""
+    lock_dir = folder / BACKUP_DIR
+    lock_dir.mkdir(exist_ok=True)
+    lock = FileLock(lock_dir / "houqin.lock", timeout=2, thread_local=False)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise FolderBusy from None
+    try:
+        yield
+    finally:
+        lock.release()
+
+
 def swap_in(path: Path, temporary: Path, expected: FileFingerprint) -> Path:
     """Put `temporary` in place of `path` unless `path` is no longer what was read.
 
     The original is first renamed aside (atomic: a save after that creates a new file), then
     checked against `expected`, then the new file is linked into place, which fails rather
-    than overwrite a save that landed meanwhile. Returns the original's aside path.
+    than overwrite a save that landed meanwhile. Any failure after the rename puts the
+    original back. Returns the original's aside path; the temporary stays as a second name
+    of the new file until the original is in the backups, so that an interrupted cycle's
+    leftovers always tell a finished swap from an unfinished one.
     """
-    aside = path.with_name(f".{path.name}.houqin-old-{os.getpid()}-{time.monotonic_ns()}")
+    short = short_name(path.name)
+    aside = path.with_name(f".{short}.houqin-old-{os.getpid()}-{time.monotonic_ns()}")
+    if short != path.name:  # the aside's name cannot say whose it is: write that down first
+        note_path(path).write_text(path.name, encoding="utf-8")
     os.rename(path, aside)
-    if not unchanged_since(aside, expected):
-        _put_back(aside, path)
-        raise SavedMeanwhile
+    swap_step(3)
     try:
+        if not unchanged_since(aside, expected):
+            _put_back(aside, path)
+            raise SavedMeanwhile
+        swap_step(4)
         _link_without_overwrite(temporary, path)
     except FileExistsError:
         _keep_aside(path, aside)
         raise SavedMeanwhile from None
-    temporary.unlink()
+    except SavedMeanwhile:
+        raise
+    except BaseException:
+        _put_back(aside, path)
+        raise
+    swap_step(5)
     return aside
 
 
@@ -181,11 +283,15 @@ def _link_without_overwrite(source: Path, target: Path) -> None:
 
 
 def _put_back(aside: Path, path: Path) -> None:
+    """The original back at its name (the next cycle finishes the job if even this fails)."""
     try:
         _link_without_overwrite(aside, path)
         aside.unlink()
     except FileExistsError:
         _keep_aside(path, aside)  # an even newer save is in place; keep this one as a backup
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.rename(aside, path)
 
 
 def _keep_aside(path: Path, aside: Path) -> None:
@@ -195,7 +301,7 @@ def _keep_aside(path: Path, aside: Path) -> None:
 
 def temporary_beside(path: Path) -> Path:
     """A hidden temporary name in the same folder, so the final rename stays on one disk."""
-    return path.with_name(f".{path.name}.houqin-{os.getpid()}-{time.monotonic_ns()}.tmp")
+    return path.with_name(f".{short_name(path.name)}.houqin-{os.getpid()}-{time.monotonic_ns()}.tmp")
 
 
 def unchanged_since(path: Path, expected: FileFingerprint) -> bool:

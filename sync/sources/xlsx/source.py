@@ -99,3 +99,12 @@ class WorkbookSource:
                                           header=read.alert_header)
                   for table in read.tables}
         return write_alerts(self.path, sheets, backups=self.backups, expected=expected)
+
+
+def empty_folder(path: Path) -> SourceError:
+    """Why a configured path gave no workbook at all: missing, or holding none."""
+    if not path.exists():
+        return SourceError(f"找不到 {path}：请检查配置里的文件夹或工作簿路径是否写错；在找到之前，原有提醒保持不变",
+                           f"{path} does not exist: check the path in the config; open alerts stay open meanwhile")
+    return SourceError(f"文件夹 {path} 里没有找到任何工作簿（.xlsx、.xlsm、.xls、.ods、.et）：文件是否被移走了？在找到之前，原有提醒保持不变",
+                       f"No workbook found in folder {path}: were the files moved? Open alerts stay open meanwhile")

@@ -23,15 +23,21 @@ from xml.sax.saxutils import escape
 
 from openpyxl.utils.cell import column_index_from_string, get_column_letter
 
-from rules.alerts import ALERT_HEADER, ERROR_TAG, Alert, highlight_formulas
+from rules.alerts import ALERT_HEADER, Alert, highlight_formulas
 from sync.sources.base import WriteOutcome
+from sync.sources.xlsx.access import folder_outcome, write_refusal
 from sync.sources.xlsx.file_safety import (
     FileFingerprint,
+    FolderBusy,
     SavedMeanwhile,
     find_lock,
     fingerprint_bytes,
+    folder_lock,
+    note_path,
+    short_name,
     store_backup,
     swap_in,
+    swap_step,
     temporary_beside,
 )
 from sync.sources.xlsx.parts import sheet_parts, workbook_part
@@ -225,10 +231,25 @@ def _cf_block(prefix: bytes, last_column: str, first_row: int, alert_column: str
             + b"formula></" + p + b"cfRule></" + p + b"conditionalFormatting>")
 
 
+_CF_SQREF = re.compile(r'\bsqref="A(\d+):[A-Z]{1,3}' + str(MAX_ROW) + '"')
+_CF_FORMULA = re.compile(r"<(?:\w+:)?formula>(.*?)</(?:\w+:)?formula>", re.S)
+_CF_RULE = re.compile(r"<(?:\w+:)?cfRule\b")
+_KEYED = re.compile(r"LEN\(\$([A-Z]{1,3})(\d+)\)>0")
+
+
 def _ours(block: bytes) -> bool:
-    """A conditional-format block Houqin wrote, however the writer escaped its text
-    (a workbook saved by an lxml-backed writer spells the tag as character references)."""
-    return b"OR(LEFT(" in block and ERROR_TAG["zh"] in unescape(block.decode("utf-8", "replace"))
+    """A conditional-format block exactly as Houqin writes it: from a first data row to the
+    sheet's last row, Houqin's two tests keyed on one alert cell and nothing else, however
+    the writer escaped its text (an lxml-backed writer spells the tag as character
+    references). A staff rule that merely looks alike (one of the tests, another range) is
+    staff's and is never touched."""
+    text = unescape(block.decode("utf-8", "replace"))
+    span = _CF_SQREF.search(text)
+    formulas = [unescape(f).strip() for f in _CF_FORMULA.findall(text)]
+    if span is None or len(_CF_RULE.findall(text)) != 2 or len(formulas) != 2:
+        return False
+    keyed = _KEYED.fullmatch(formulas[1])
+    return bool(keyed) and keyed[2] == span[1] and tuple(formulas) == highlight_formulas(f"${keyed[1]}{keyed[2]}")
 
 
 @dataclass
@@ -518,10 +539,29 @@ def write_alerts(path: Path, sheets: dict[str, SheetAlerts], *, backups: int = 1
     if suffix not in (".xlsx", ".xlsm"):
         return WriteOutcome("readonly", f"{suffix} 格式只能检查，不能写回提醒；另存为 .xlsx 后即可写回",
                             f"{suffix} files are checked but never written")
+    refusal = write_refusal(path)
+    if refusal is not None:
+        return refusal
     lock = find_lock(path)
     if lock is not None:
         zh, en = lock.reason()
         return WriteOutcome("skipped", zh, en)
+    try:
+        with folder_lock(path.parent):
+            swap_step(1)
+            return _write_locked(path, sheets, backups, expected)
+    except FolderBusy:
+        return WriteOutcome("skipped", "另一个后勤程序正在写入这个文件夹的表格（一个文件夹只应由一个后勤程序管理），"
+                                       "本次不写入，下次同步再写",
+                            "Another Houqin is writing in this folder; will write next cycle")
+    except PermissionError:  # not even the lock could be made: nothing can be written here
+        return folder_outcome(path.parent)
+    except OSError as exc:
+        return WriteOutcome("failed", f"写入失败：{exc.strerror or exc}，原文件未改动", f"Write failed: {exc}; original untouched")
+
+
+def _write_locked(path: Path, sheets: dict[str, SheetAlerts], backups: int,
+                  expected: FileFingerprint | None) -> WriteOutcome:
     try:
         stat = path.stat()
         data = path.read_bytes()
@@ -547,6 +587,7 @@ def write_alerts(path: Path, sheets: dict[str, SheetAlerts], *, backups: int = 1
         del data, replaced
         with contextlib.suppress(OSError):
             shutil.copymode(path, temporary)
+        swap_step(2)
         outcome = _swap(path, temporary, expected or seen, backups, changed_sheets, cells)
         temporary = None if outcome.status == "written" else temporary
         return outcome
@@ -556,6 +597,8 @@ def write_alerts(path: Path, sheets: dict[str, SheetAlerts], *, backups: int = 1
         return WriteOutcome("readonly", "文件不是有效的 .xlsx（可能设有密码或已损坏），只能检查，不能写回",
                             "Not a valid .xlsx package (password-protected or damaged)")
     except PermissionError:
+        if temporary is not None and not temporary.exists():  # the temporary could not even be made
+            return folder_outcome(path.parent)
         return WriteOutcome("skipped", "文件正被占用（可能有人打开着），下次同步再写入", "File is busy; will write next cycle")
     except OSError as exc:
         return WriteOutcome("failed", f"写入失败：{exc.strerror or exc}，原文件未改动", f"Write failed: {exc}; original untouched")
@@ -617,5 +660,15 @@ def _swap(path: Path, temporary: Path, expected: FileFingerprint, backups: int, 
                             "Staff saved the file meanwhile; their version stands, alerts next cycle")
     except FileNotFoundError:
         return WriteOutcome("aborted", "文件已被移走或改名，下次同步再试", "File was moved or renamed")
-    backup = store_backup(path, aside, backups)
+    try:
+        backup = store_backup(path, aside, backups)
+    except OSError:  # the new file is in place; the original stays aside until the next cycle tidies it
+        backup = None
+    with contextlib.suppress(OSError):  # else tidied at the next cycle
+        temporary.unlink()
+    swap_step(7)
+    if short_name(path.name) != path.name:
+        with contextlib.suppress(OSError):
+            note_path(path).unlink(missing_ok=True)
+    swap_step(8)
     return WriteOutcome("written", sheets_changed=changed_sheets, cells_changed=cells, backup=str(backup) if backup else None)
