@@ -1,9 +1,11 @@
-"""The state database for a request: one read-only connection per server thread, kept open.
+"""The state database for a request: one read-only connection per server thread, kept open
+while the database files stay as they were.
 
-Opening SQLite and reading its schema cost more than a page view itself; a kept connection
-still sees each new run at once (WAL: every statement outside a transaction reads the latest
-committed state). A kept connection is dropped when the file under its name is another one
-(a corrupt database moved aside and made anew, a deleted one created again) or fails."""
+Opening SQLite and reading its schema cost more than a page view itself, so a thread keeps its
+connection; but a read-only connection kept across a cycle's large write (which may checkpoint
+and restart the WAL) can go on answering from the old state, so any change to the database or
+its WAL file (a run recorded) opens a fresh one. Two stat calls per request tell.
+A connection that fails (the database damaged or gone under the page) is dropped too."""
 
 from __future__ import annotations
 
@@ -21,28 +23,31 @@ _local = threading.local()
 KEPT = 4  # databases a thread keeps open at once (tests make many; a service has one)
 
 
-def _identity(path: Path) -> tuple[int, int] | None:
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    return stat.st_dev, stat.st_ino
+def _files(path: Path) -> tuple:
+    """What changes whenever a run is written: the database's and its WAL's size and time."""
+    stamps = []
+    for name in (str(path), f"{path}-wal"):
+        try:
+            found = os.stat(name)
+            stamps.append((found.st_size, found.st_mtime_ns))
+        except OSError:
+            stamps.append(None)
+    return tuple(stamps)
 
 
 def get_db() -> sqlite3.Connection:
     path: Path = current_app.config["HOUQIN_DB"]
-    kept: dict[Path, tuple[sqlite3.Connection, tuple[int, int] | None]] = _local.__dict__.setdefault("connections", {})
-    identity = _identity(path)
-    connection, opened = kept.get(path, (None, None))
-    if connection is not None and opened != identity:
-        kept.pop(path)
-        connection.close()
-        connection = None
-    if connection is None:
-        while len(kept) >= KEPT:
-            kept.pop(next(iter(kept)))[0].close()
-        connection = state.connect(path, readonly=True)
-        kept[path] = (connection, identity)
+    kept: dict[Path, tuple[sqlite3.Connection, tuple]] = _local.__dict__.setdefault("connections", {})
+    files = _files(path)
+    found = kept.get(path)
+    if found is not None and found[1] == files:
+        return found[0]
+    if found is not None:
+        kept.pop(path)[0].close()
+    while len(kept) >= KEPT:
+        kept.pop(next(iter(kept)))[0].close()
+    connection = state.connect(path, readonly=True)
+    kept[path] = (connection, files)
     return connection
 
 

@@ -22,7 +22,9 @@ def responsible(findings: Iterable[Finding], tables: Iterable[TypedTable]) -> di
         table = by_sheet.get((finding.source, finding.sheet))
         if table is None or finding.row is None:
             continue
-        rows = index.setdefault((finding.source, finding.sheet), {n: i for i, n in enumerate(table.numbers)})
+        rows = index.get((finding.source, finding.sheet))
+        if rows is None:  # built once per sheet (setdefault would build it for every finding)
+            rows = index[(finding.source, finding.sheet)] = {n: i for i, n in enumerate(table.numbers)}
         position = rows.get(finding.row)
         if position is None:
             continue
