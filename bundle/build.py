@@ -7,7 +7,7 @@ supported CPython, `install.bat` (a venv, then `pip install --no-index --find-li
 pip evaluates environment markers for the machine it runs on, even with `--platform`: a
 dependency needed only on Windows (colorama for click, tzdata for zoneinfo) would silently be
 left out. So after pip's download the wheels' own requirements are walked again with Windows'
-marker values, and whatever is missing is fetched too. Pure-Python sdists (odfpy) are built
+marker values, and whatever is missing is fetched too. A dependency published only as a sdist is built
 into wheels on this machine first and offered to pip through --find-links. Every wheel fetched
 is kept in build/bundle/cache/ (ignored by git): a rebuild resolves from it without the network
 and only goes to PyPI for what it lacks (`make clean` empties it).
