@@ -100,7 +100,7 @@ class WorkbookSource:
         sheets = {table.sheet: SheetAlerts(header_row=table.header_row, alerts=alerts.get(table.sheet, {}),
                                           header=read.alert_header)
                   for table in read.tables}
-        return write_alerts(self.path, sheets, backups=self.backups, expected=expected)
+        return write_alerts(self.path, sheets, backups=self.backups, expected=expected, limits=self.limits)
 
 
 def empty_folder(path: Path) -> SourceError:

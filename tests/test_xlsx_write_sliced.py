@@ -1,0 +1,115 @@
+"""A sheet too big to hold is edited a slice of rows at a time: the workbook that comes out
+must be exactly the one an edit of the whole sheet makes, whatever the slices' size."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import zipfile
+from pathlib import Path
+
+import xlsxwriter
+from hypothesis import given
+from hypothesis import strategies as st
+
+from rules.alerts import Alert
+from sync.sources.xlsx.limits import ReadLimits
+from sync.sources.xlsx.row_slices import row_slices
+from sync.sources.xlsx.writing import SheetAlerts, write_alerts
+from tests.staff_workbooks import members
+
+HEADERS = ["物品名称", "数量", "到期日期"]
+
+
+@st.composite
+def sheets(draw):
+    """A 库存 sheet as staff keep it: a title above the header, gaps, notes right of the
+    headers in some rows, texts holding "row>" and "</c>"-like characters."""
+    header_row = draw(st.integers(1, 3))
+    rows = draw(st.lists(st.one_of(
+        st.none(),  # an empty row: no <row> element at all
+        st.tuples(st.text("食材米面油row>&<\"", min_size=1, max_size=6), st.integers(0, 300),
+                  st.one_of(st.none(), st.text("备注已核对>", min_size=1, max_size=4)))),
+        max_size=40))
+    staff_rule = draw(st.booleans())
+    return header_row, rows, staff_rule
+
+
+def build(path: Path, header_row: int, rows, staff_rule: bool) -> None:
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("库存")
+    if header_row > 1:
+        sheet.write(0, 0, "2026年秋季学期库存")
+    sheet.write_row(header_row - 1, 0, HEADERS)
+    for offset, row in enumerate(rows, start=header_row):
+        if row is None:
+            continue
+        name, amount, note = row
+        sheet.write_string(offset, 0, name)
+        sheet.write_number(offset, 1, amount)
+        if note:
+            sheet.write_string(offset, 4, note)  # a note in an unheaded column
+    if staff_rule:
+        sheet.conditional_format(header_row, 1, header_row + 50, 1,
+                                 {"type": "cell", "criteria": "<", "value": 5, "format": book.add_format({"bold": True})})
+    book.close()
+
+
+alert_sets = st.dictionaries(st.integers(1, 60), st.tuples(st.text("过期请处理<&>", min_size=1, max_size=8),
+                                                            st.sampled_from(["error", "warning"])), max_size=15)
+
+
+@given(sheets(), st.lists(alert_sets, min_size=1, max_size=3), st.integers(1, 3000))
+def test_a_sheet_edited_in_slices_comes_out_as_if_edited_whole(tmp_path_factory, sheet, cycles, slice_bytes):
+    folder = tmp_path_factory.mktemp("sliced")
+    whole, sliced = folder / "整表.xlsx", folder / "分片.xlsx"
+    build(whole, *sheet)
+    shutil.copy(whole, sliced)
+    header_row = sheet[0]
+    for alerts in cycles:
+        wanted = {"库存": SheetAlerts(header_row, {row + header_row: Alert(f"【错误】{text}", severity)
+                                                 for row, (text, severity) in alerts.items()})}
+        one = write_alerts(whole, wanted, backups=0)
+        other = write_alerts(sliced, wanted, backups=0, limits=ReadLimits(sliced_from=0, slice_bytes=slice_bytes))
+        assert (one.status, one.cells_changed) == (other.status, other.cells_changed)
+        assert members(whole) == members(sliced)
+
+
+def test_the_big_sheet_path_is_taken_and_staff_cells_survive(tmp_path):
+    """A sheet over the threshold really goes through the slices (not a whole read that
+    happens to match), and the result opens with every staff value where it was."""
+    path = tmp_path / "库存.xlsx"
+    build(path, 1, [(f"食材{i}", i, "已核对" if i % 7 == 0 else None) for i in range(2000)], True)
+    before = members(path)["xl/worksheets/sheet1.xml"]
+    limits = ReadLimits(sliced_from=len(before) // 10, slice_bytes=4096)
+    outcome = write_alerts(path, {"库存": SheetAlerts(1, {5: Alert("【错误】过期", "error"), 2001: Alert("【提醒】快到期", "warning")})},
+                           backups=0, limits=limits)
+    assert outcome.status == "written" and outcome.cells_changed == 2
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(path)["库存"]
+    # The first column empty in every row: D (the notes in E are staff's).
+    assert [c.value for c in sheet[1]][:4] == [*HEADERS, "系统提醒"]
+    assert sheet["D5"].value == "【错误】过期" and sheet["D2001"].value == "【提醒】快到期"
+    assert sheet["E9"].value == "已核对" and sheet["A2000"].value == "食材1998" and sheet["B2001"].value == 1999
+
+
+@given(st.lists(st.sampled_from([b'<row r="1">', b"<c><v>1</v></c>", b"</row>", b"<t>arrow></t>", b"<x:row>",
+                                 b"</x:row>", b'<row r="2"/>', b"</sheetData>"]), max_size=40), st.integers(1, 64))
+def test_row_slices_join_back_and_end_only_at_a_closing_row_tag(parts, size):
+    data = b"".join(parts)
+    pieces = list(row_slices(io.BytesIO(data), size))
+    assert b"".join(pieces) == data
+    for piece in pieces[:-1]:
+        assert piece.endswith(b"</row>") or piece.endswith(b"</x:row>")
+
+
+def test_zip_members_other_than_ours_are_copied_byte_for_byte(tmp_path):
+    path = tmp_path / "库存.xlsx"
+    build(path, 2, [("大米", 3, None)] * 30, False)
+    raw_before = {i.filename: (i.CRC, i.compress_size) for i in zipfile.ZipFile(path).infolist()}
+    write_alerts(path, {"库存": SheetAlerts(2, {3: Alert("【错误】过期", "error")})}, backups=0,
+                 limits=ReadLimits(sliced_from=0, slice_bytes=100))
+    raw_after = {i.filename: (i.CRC, i.compress_size) for i in zipfile.ZipFile(path).infolist()}
+    changed = {name for name in raw_before if raw_before[name] != raw_after[name]}
+    assert changed == {"xl/worksheets/sheet1.xml", "xl/styles.xml"}
