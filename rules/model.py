@@ -67,7 +67,7 @@ class Table:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)  # a run on a big sheet holds hundreds of thousands
 class Finding:
     """One problem: a validation error of a cell or sheet, or a rule's alert about a row.
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from array import array
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from operator import itemgetter
@@ -58,7 +60,7 @@ class TypedTable:
     columns: dict[str, list[Any]]
     raw: dict[str, list[Any]]
     invalid: dict[str, set[int]] = field(default_factory=dict)
-    _identities: list[str] | None = None
+    _identities: Sequence[str] | None = None
 
     def __len__(self) -> int:
         return len(self.numbers)
@@ -95,7 +97,7 @@ def _identity_text(value: Any) -> str:
     return display_value(value) or ""
 
 
-def _identities(typed: TypedTable) -> list[str]:
+def _identities(typed: TypedTable) -> Sequence[str]:
     """Key columns (else the pack's first three) joined per row ("牛奶/2026-11-01"), in the
     pack's order whatever the sheet's; a row whose key cells are all blank is known by its
     content instead; a repeated identity gets "#2", "#3"."""
@@ -132,16 +134,37 @@ def _contents(typed: TypedTable) -> list[str]:
     return ["内容" + hashlib.sha1("\x1f".join(row).encode("utf-8")).hexdigest()[:10] for row in rows]
 
 
-def _numbered(bases: list[str]) -> list[str]:
+def _numbered(bases: list[str]) -> Sequence[str]:
     if len(set(bases)) == len(bases):
         return bases
-    seen: dict[str, int] = {}
-    result: list[str] = []
-    for base in bases:
-        count = seen.get(base, 0) + 1
-        seen[base] = count
-        result.append(base if count == 1 else f"{base}#{count}")
-    return result
+    return _Numbered(bases)
+
+
+class _Numbered(Sequence[str]):
+    """Identities of rows some of which share a base: "牛奶/2026-11-01", then "…#2".
+
+    Held as each row's base (equal bases kept once) and its count, composed when asked: a
+    1,048,576-row sheet of repeated items would otherwise hold a million strings."""
+
+    def __init__(self, bases: list[str]):
+        kept: dict[str, str] = {}
+        seen: dict[str, int] = {}
+        self.bases: list[str] = []
+        self.counts = array("I")
+        for base in bases:
+            count = seen.get(base, 0) + 1
+            seen[base] = count
+            self.bases.append(kept.setdefault(base, base))
+            self.counts.append(count)
+
+    def __len__(self) -> int:
+        return len(self.bases)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        count = self.counts[index]
+        return self.bases[index] if count == 1 else f"{self.bases[index]}#{count}"
 
 
 def finding(

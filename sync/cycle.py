@@ -105,6 +105,8 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         result.findings.extend(read.findings)
         for table in read.tables:
             typed, problems = validate(table, pack.sheet(table.sheet_id), today)
+            # Its columns hold every value now: the rows as read would double a big sheet's cost.
+            table.cells = []
             result.tables.append(typed)
             result.findings.extend(problems)
     if result.reads:
