@@ -116,3 +116,29 @@ def _understate_sizes(path: Path, name: str) -> None:
             start += 4
     assert info.file_size != 1000
     path.write_bytes(bytes(data))
+
+
+def repeated_ods(path: Path, empty_rows: int, empty_columns: int) -> Path:
+    """A 1.5 KB .ods whose one text cell comes after `empty_rows` repeated empty rows and
+    `empty_columns` repeated empty cells: what a spreadsheet program writes compactly and a
+    reader laying out the range whole must allocate."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?><office:document-content '
+        'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+        'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+        'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="库存">'
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>物品名称</text:p></table:table-cell></table:table-row>'
+        f'<table:table-row table:number-rows-repeated="{empty_rows}"><table:table-cell table:number-columns-repeated="{empty_columns}"/></table:table-row>'
+        f'<table:table-row><table:table-cell table:number-columns-repeated="{empty_columns}"/>'
+        '<table:table-cell office:value-type="string"><text:p>x</text:p></table:table-cell></table:table-row>'
+        "</table:table></office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                '<manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>')
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as book:
+        book.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet", compress_type=zipfile.ZIP_STORED)
+        book.writestr("META-INF/manifest.xml", manifest)
+        book.writestr("content.xml", content)
+    return path

@@ -7,13 +7,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 import xlsxwriter
 
 from tests.conftest import ROOT
-from tests.hostile_files import far_cell, stock_sheet, zip_bomb
+from tests.hostile_files import far_cell, repeated_ods, stock_sheet, zip_bomb
 
 try:
     import resource
@@ -43,12 +44,12 @@ def folder_with(tmp_path: Path, make, settings: str = "") -> tuple[Path, subproc
     return folder, run("--config", str(config), cwd=tmp_path)
 
 
-def assert_only_the_bad_one_failed(done: subprocess.CompletedProcess, *message: str) -> None:
+def assert_only_the_bad_one_failed(done: subprocess.CompletedProcess, *message: str, bad: str = "2 坏的.xlsx") -> None:
     assert done.returncode == 2, done.stderr[-2000:]
     assert "Traceback" not in done.stderr
     assert "1 正常.xlsx：已写入提醒" in done.stdout and "3 正常.xlsx：已写入提醒" in done.stdout, done.stdout
     failed = [line for line in done.stderr.splitlines() if line.strip()]
-    assert len(failed) == 1 and "2 坏的.xlsx" in failed[0], done.stderr
+    assert len(failed) == 1 and bad in failed[0], done.stderr
     for part in message:
         assert part in failed[0], failed[0]
 
@@ -58,6 +59,38 @@ def assert_only_the_bad_one_failed(done: subprocess.CompletedProcess, *message: 
 def test_a_far_cell_is_that_workbooks_finding(tmp_path, row, dimension):
     _, done = folder_with(tmp_path, lambda p: far_cell(p, row, keep_dimension=dimension))
     assert_only_the_bad_one_failed(done, "「库存」", f"XFD{row}", "Ctrl+End")
+
+
+def test_a_far_cell_within_the_caps_is_read_without_laying_out_the_empty_range(tmp_path):
+    """One value at GR1048576 (inside the caps) would make calamine lay out 200 million
+    cells (6 GB) between it and the data; under the 3 GB cap the run must read the sheet
+    row group by row group, and the stray row becomes findings staff can find."""
+    folder, done = folder_with(tmp_path, lambda p: far_cell(p, 1_048_576, 199))
+    assert done.returncode == 1, done.stderr[-2000:]  # errors found, none failed
+    assert "Traceback" not in done.stderr and not done.stderr.strip(), done.stderr
+    for name in ("1 正常.xlsx", "2 坏的.xlsx", "3 正常.xlsx"):
+        assert f"{name}：已写入提醒" in done.stdout, done.stdout
+    # The stray row (where Ctrl+End leads) carries its alert: its 物品名称 is empty.
+    with zipfile.ZipFile(folder / "2 坏的.xlsx") as book:
+        xml = book.read("xl/worksheets/sheet1.xml").decode("utf-8")
+    last_row = xml[xml.index('<row r="1048576"'):]
+    assert "物品名称" in last_row and "必填" in last_row, last_row[:500]
+
+
+@pytest.mark.parametrize(("rows", "columns", "said"), [
+    (1_000_000, 90, ["1,000,002 行 × 91 列", ".ods", "另存为 .xlsx"]),
+    (1_048_000, 16_000, ["WQK1048002", "Ctrl+End"]),
+])
+def test_repeated_empty_rows_in_an_ods_are_refused_before_calamine_opens_it(tmp_path, rows, columns, said):
+    """A 1.5 KB .ods of repeated empty rows aborted the whole process (calamine allocates
+    the range when it opens the file); now it is that file's one finding."""
+    folder = tmp_path / "后勤表格"
+    folder.mkdir()
+    stock_sheet(folder / "1 正常.xlsx")
+    repeated_ods(folder / "2 坏的.ods", rows, columns)
+    stock_sheet(folder / "3 正常.xlsx")
+    done = run(str(folder), cwd=tmp_path)
+    assert_only_the_bad_one_failed(done, *said, bad="2 坏的.ods")
 
 
 def test_a_column_past_xfd_in_lower_case_is_refused(tmp_path):

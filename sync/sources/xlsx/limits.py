@@ -15,10 +15,12 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 from openpyxl.utils.cell import get_column_letter
 
 from sync.sources.base import SourceError
+from sync.sources.xlsx.row_slices import row_slices
 
 _MAX_CARRY = 64 << 20  # a "row" longer than this is not a row a person typed
 
@@ -34,6 +36,9 @@ class ReadLimits:
     # `sliced_from` bytes are read `slice_bytes` of XML at a time.
     sliced_from: int = 48 << 20
     slice_bytes: int = 16 << 20
+    # A smaller sheet whose used range could hold more cells than this (one stray cell at
+    # GR1048576 makes 200 million) is read in slices too: calamine lays its range out whole.
+    dense_cells: int = 10_000_000
 
 
 def check_directory(archive: zipfile.ZipFile, path: Path, limits: ReadLimits) -> None:
@@ -67,12 +72,12 @@ class _Extent:
         unusual = b"r='" in xml or b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or b"r =" in xml
         for match in (self.slow if unusual else self.fast).finditer(xml):
             letters, number = [group for group in match.groups() if group is not None]
-            if int(number) > self.limits.max_rows or _column(letters) > self.limits.max_columns:
+            if int(number) > self.limits.max_rows or column_number(letters) > self.limits.max_columns:
                 return (letters.decode() or "A") + number.decode()
         return None
 
 
-def _column(letters: bytes) -> int:
+def column_number(letters: bytes) -> int:
     """1-based column number of any run of letters (openpyxl's stops at three)."""
     number = 0
     for char in letters.upper():
@@ -80,32 +85,36 @@ def _column(letters: bytes) -> int:
     return number
 
 
+class Reach:
+    """How far a sheet's cells may reach, from the references that matter: rows of six
+    digits or more, columns of two letters or more (cheap on ordinary sheets)."""
+
+    _DEEP = re.compile(rb'\sr\s*=\s*["\'][A-Za-z]{1,3}(\d{6,})["\']')
+    _WIDE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{2,3})\d')
+
+    def __init__(self) -> None:
+        self.rows, self.columns = 0, 0
+
+    def add(self, xml: bytes) -> None:
+        self.rows = max(self.rows, max(map(int, self._DEEP.findall(xml)), default=0))
+        self.columns = max(self.columns, max(map(column_number, set(self._WIDE.findall(xml))), default=0))
+
+    @property
+    def cells(self) -> int:
+        """At most how many cells calamine's rectangle could hold."""
+        return (self.rows or 99_999) * (self.columns or 26)
+
+
 def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, limits: ReadLimits) -> Iterator[bytes]:
     """The sheet's XML in slices that end at a row's end, each checked against the caps
     before it is handed on; a stray far cell is refused naming the sheet and the cell."""
     extent = _Extent(limits)
-    carry = b""
     with archive.open(member) as stream:
-        while True:
-            chunk = stream.read(limits.slice_bytes)
-            buffer = carry + chunk
-            cut = len(buffer)
-            if chunk:
-                end = buffer.rfind(b"row>")  # </row>, </x:row>: a tag's end, never inside a cell
-                if end >= 0:
-                    cut = end + 4
-                elif len(buffer) > _MAX_CARRY:
-                    cut = buffer.rfind(b">") + 1
-                else:
-                    carry = buffer
-                    continue
-            piece, carry = buffer[:cut], buffer[cut:]
+        for piece in row_slices(stream, limits.slice_bytes, _MAX_CARRY):
             far = extent.beyond(piece)
             if far is not None:
                 raise _too_wide(path, title, far, limits)
             yield piece
-            if not chunk:
-                return
 
 
 def _too_wide(path: Path, title: str, cell: str, limits: ReadLimits) -> SourceError:
@@ -115,3 +124,51 @@ def _too_wide(path: Path, title: str, cell: str, limits: ReadLimits) -> SourceEr
         f"请在表格中按 Ctrl+End 找到这个远处的单元格，删除它所在的行或列后保存",
         f"Sheet '{title}' of {path} has content at {cell}, beyond the readable range (up to {last}); not read. "
         f"Press Ctrl+End in the sheet to find it, delete its row or column and save")
+
+
+_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def check_ods(archive: zipfile.ZipFile, path: Path, limits: ReadLimits) -> None:
+    """Refuse an .ods sheet whose cells reach past the caps, or so far apart that calamine's
+    rectangle would not fit: a repeated empty row (`number-rows-repeated="1048000"`) costs
+    the file a few bytes and calamine a gigabyte per thousand columns. Calamine reads every
+    sheet of an .ods when it opens it, so this runs first, streaming content.xml."""
+    if "content.xml" not in archive.NameToInfo:
+        return
+    table = ""
+    rows = row_repeat = column = 0
+    reach_row = reach_column = 0
+    with archive.open("content.xml") as stream:
+        for event, element in ElementTree.iterparse(stream, events=("start", "end")):
+            tag = element.tag
+            if event == "start":
+                if tag == _ODS_TABLE + "table":
+                    table, rows, reach_row, reach_column = element.get(_ODS_TABLE + "name", ""), 0, 0, 0
+                elif tag == _ODS_TABLE + "table-row":
+                    row_repeat, column = int(element.get(_ODS_TABLE + "number-rows-repeated", "1")), 0
+                continue
+            if tag in (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell"):
+                repeat = int(element.get(_ODS_TABLE + "number-columns-repeated", "1"))
+                if element.get(_ODS_OFFICE + "value-type") or len(element):
+                    reach_row, reach_column = rows + row_repeat, max(reach_column, column + repeat)
+                column += repeat
+                element.clear()
+            elif tag == _ODS_TABLE + "table-row":
+                rows += row_repeat
+                element.clear()
+            elif tag == _ODS_TABLE + "table":
+                _check_reach(path, table, reach_row, reach_column, limits)
+                element.clear()
+
+
+def _check_reach(path: Path, title: str, rows: int, columns: int, limits: ReadLimits) -> None:
+    if rows > limits.max_rows or columns > limits.max_columns:
+        raise _too_wide(path, title, f"{get_column_letter(min(columns, 16384))}{rows}", limits)
+    if rows * columns > limits.dense_cells:
+        raise SourceError(
+            f"工作簿 {path} 的工作表「{title}」用到了 {rows:,} 行 × {columns} 列，.ods 格式这么大的表格 Houqin 无法安全读取；"
+            f"请删除远处多余的单元格，或在 WPS/Excel 中另存为 .xlsx",
+            f"Sheet '{title}' of {path} spans {rows:,} rows × {columns} columns, too large to read safely as .ods; "
+            f"delete the stray far cells or save it as .xlsx")

@@ -15,16 +15,17 @@ import sys
 import zipfile
 import zlib
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 import python_calamine
 from openpyxl.utils.cell import column_index_from_string
 
 from rules.model import CellError
 from sync.sources.base import SourceError
-from sync.sources.xlsx.limits import ReadLimits, check_directory, sheet_slices
+from sync.sources.xlsx.limits import Reach, ReadLimits, check_directory, check_ods, sheet_slices
 from sync.sources.xlsx.parts import sheet_parts
 from sync.sources.xlsx.slices import NotSliceable, SlicedSheet
 
@@ -80,11 +81,16 @@ def _scan(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: 
             found = errors.setdefault(title, [])
             large = archive.getinfo(parts[title]).file_size > limits.sliced_from
             sliced = SlicedSheet(archive, parts[title], parts.values()) if large else None
+            reach = Reach()
             for piece in sheet_slices(archive, parts[title], path, title, limits):
                 if scan_errors:
                     found.extend(_error_cells(piece))
                 if sliced is not None:
                     sliced = _add_slice(sliced, piece, path, title)
+                elif not large:
+                    reach.add(piece)
+            if not large and reach.cells > limits.dense_cells:
+                sliced = _read_sparse(archive, parts, path, title, limits)
             if sliced is not None:
                 grids[title] = sliced.grid
         for member in [n for n in archive.namelist() if "worksheets/" in n and n.endswith(".xml")] if unmapped else []:
@@ -94,6 +100,21 @@ def _scan(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: 
         # e.g. a part longer than the zip directory says (a crafted bomb): damaged, not read
         raise _unreadable(path, exc) from None
     return errors, grids
+
+
+def _read_sparse(archive: zipfile.ZipFile, parts: dict[str, str], path: Path, title: str,
+                 limits: ReadLimits) -> SlicedSheet:
+    """A small sheet with far-flung cells, read in slices so that calamine never lays out
+    the empty rectangle between them."""
+    sliced: SlicedSheet | None = SlicedSheet(archive, parts[title], parts.values())
+    for piece in sheet_slices(archive, parts[title], path, title, limits):
+        sliced = _add_slice(sliced, piece, path, title) if sliced is not None else None
+    if sliced is None:  # rows without numbers: it could only be read whole, which would not fit
+        raise SourceError(f"工作簿 {path} 的工作表「{title}」有内容分散在很远的单元格，Houqin 无法安全读取；"
+                          f"请在表格中按 Ctrl+End 找到最远的单元格，删除多余的行或列后保存",
+                          f"Sheet '{title}' of {path} has cells too far apart to read safely; "
+                          f"press Ctrl+End to find the farthest one and delete the extra rows or columns")
+    return sliced
 
 
 def _add_slice(sliced: SlicedSheet, piece: bytes, path: Path, title: str) -> SlicedSheet | None:
@@ -139,6 +160,9 @@ def _open_zip(data: bytes, path: Path, limits: ReadLimits) -> zipfile.ZipFile | 
     except (zipfile.BadZipFile, ValueError, OSError):
         return None  # calamine says it is damaged, in its words
     check_directory(archive, path, limits)
+    # A damaged .ods is left to calamine, which names the damage in its own words.
+    with suppress(ElementTree.ParseError, ValueError, zipfile.BadZipFile, zlib.error, EOFError):
+        check_ods(archive, path, limits)
     return archive
 
 

@@ -18,6 +18,8 @@ from typing import Any
 
 import python_calamine
 
+from sync.sources.xlsx.limits import column_number
+
 _OPEN = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _CLOSE = re.compile(rb"</(\w+:)?sheetData>")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
@@ -96,11 +98,15 @@ class SlicedSheet:
             piece = piece[:closing.start()]
         if not piece.strip():
             return
+        for group in row_groups(piece):
+            self._parse(group, title)
+
+    def _parse(self, rows: bytes, title: str) -> None:
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as book:
             for name, data in self.parts.items():
                 book.writestr(name, data)
-            book.writestr(self.member, self.head + piece + self.tail)
+            book.writestr(self.member, self.head + rows + self.tail)
         buffer.seek(0)
         sheet = python_calamine.CalamineWorkbook.from_filelike(buffer).get_sheet_by_name(title)
         values = sheet.to_python(skip_empty_area=True)
@@ -110,3 +116,31 @@ class SlicedSheet:
         if first_column:
             values = [[""] * first_column + row for row in values]
         self.grid.extend(self.shared.rows(values))
+
+
+_ROW_AT = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+_WIDE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{2,3})\d')
+CELLS_PER_PARSE = 4_000_000  # what one calamine parse may lay out (about 32 bytes each)
+
+
+def row_groups(rows: bytes) -> list[bytes]:
+    """The rows cut where calamine would lay out far more cells than they hold: calamine
+    makes one rectangle from the first row to the last, so rows 1-2 and a stray row 1048576
+    in one parse would cost a million empty rows. A group is cut when its rows spread over
+    more than twice their number, or its rectangle would pass CELLS_PER_PARSE."""
+    wide = _WIDE.findall(rows)
+    width = max(map(column_number, set(wide)), default=26)
+    longest = max(1, CELLS_PER_PARSE // width)
+    starts = [(match.start(), int(match[1])) for match in _ROW_AT.finditer(rows)]
+    if not starts:
+        return [rows]
+    cuts = [0]
+    first, count = starts[0][1], 0
+    for position, number in starts:
+        span = number - first + 1
+        if count and (span > longest or span > 2 * (count + 1) + 64):
+            cuts.append(position)
+            first, count = number, 0
+        count += 1
+    cuts.append(len(rows))
+    return [rows[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if a < b]
