@@ -1,7 +1,7 @@
 """A password for the page when it is reachable from other computers (config or
 HOUQIN_WEB_PASSWORD). Without a password the service only listens on this computer.
 
-Guessing is slowed down (10 tries per client address in 10 minutes, then 429; tries.py), a session ends for good
+Guessing is slowed down (a few tries per client address, then 429), a session ends for good
 at logout (its id is kept on the server), and the cookie is `Secure` whenever the page is
 reached over https (`[web] https = true`, or a proxy in front saying so).
 """
@@ -15,14 +15,16 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, current_app, redirect, render_template, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from webapp.db import get_db
 from webapp.sessions import end_session, session_is_valid, start_session
-from webapp.tries import Tries
 
 bp = Blueprint("auth", __name__)
 OPEN_ENDPOINTS = {"auth.login", "static", "api.healthz"}
+LOGIN_TRIES = "10 per 10 minutes"
 
 
 def password() -> str | None:
@@ -91,13 +93,9 @@ def init_app(app: Flask) -> None:
     app.config["SESSION_COOKIE_SECURE"] = web.https
     app.session_interface = _SessionInterface()
     app.register_blueprint(bp)
-    tries = Tries(limit=10, window=600)
-
-    @app.before_request
-    def limit_login_tries():
-        if request.endpoint == "auth.login" and request.method == "POST" and not tries.allow(request.remote_addr or ""):
-            return _too_many_tries(None)
-        return None
+    limiter = Limiter(get_remote_address, app=app, storage_uri="memory://", default_limits=[])
+    app.view_functions["auth.login"] = limiter.limit(LOGIN_TRIES, methods=["POST"])(app.view_functions["auth.login"])
+    app.register_error_handler(429, _too_many_tries)
 
     @app.before_request
     def require_login():
