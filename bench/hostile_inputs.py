@@ -5,7 +5,8 @@ finding, and whether the neighbouring workbooks were checked and written.
 
 Targets (issue 12): the zip bomb and the XFD cells refused in <= 5 s and <= 300 MB with one
 clear finding, the neighbours checked and written; `check` and `run` on a real
-1,048,576-row x 10-column sheet <= 1 GB each.
+1,048,576-row x 10-column sheet <= 1 GB each. Also: one value at GR1048576 (inside the caps,
+read in row groups) and an .ods of a million repeated empty rows (refused), same targets.
 
     python bench/hostile_inputs.py [--rows 1048575] [--bomb-mb 2048] [--limit-mb 1024]
 """
@@ -22,7 +23,7 @@ from pathlib import Path
 
 from common import OUT, ROOT, stock_workbook
 
-from tests.hostile_files import far_cell, stock_sheet, zip_bomb
+from tests.hostile_files import far_cell, repeated_ods, stock_sheet, zip_bomb
 
 CAP = 8 << 30  # the child's address space: far above the targets, far below the machine
 
@@ -46,20 +47,27 @@ def measure(command: str, config: Path) -> tuple[float, float, subprocess.Comple
     return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, done
 
 
+def suspect(name: str) -> str:
+    return "2 可疑.ods" if name.startswith("ods") else "2 可疑.xlsx"
+
+
 def prepare(name: str, make, limit_mb: int) -> Path:
-    folder = OUT / "hostile" / name
-    shutil.rmtree(folder, ignore_errors=True)
+    """The case's folder and config; each case has its own state database (var/ beside its
+    config), so that no run pays for the findings another case recorded."""
+    case = OUT / "hostile" / name
+    shutil.rmtree(case, ignore_errors=True)
+    folder = case / "表格"
     folder.mkdir(parents=True)
     stock_sheet(folder / "1 正常.xlsx")
-    make(folder / "2 可疑.xlsx")
+    make(folder / suspect(name))
     stock_sheet(folder / "3 正常.xlsx")
-    config = folder.parent / f"{name}.toml"
+    config = case / "houqin.toml"
     config.write_text(f"[sources]\npaths = ['{folder}']\n[limits]\nmax_unzipped_mb = {limit_mb}\n", encoding="utf-8")
     return config
 
 
 def one(name: str, command: str, config: Path, refused: bool) -> str:
-    size = (config.parent / name / "2 可疑.xlsx").stat().st_size
+    size = (config.parent / "表格" / suspect(name)).stat().st_size
     seconds, peak, done = measure(command, config)
     failed = [line for line in done.stderr.splitlines() if line.strip() and "注意" not in line]
     checked = "检查了 3 个表格文件" in done.stdout if refused is False else "检查了 2 个表格文件" in done.stdout
@@ -68,6 +76,10 @@ def one(name: str, command: str, config: Path, refused: bool) -> str:
     if refused:
         met = seconds <= 5 and peak <= 300 and len(failed) == 1 and neighbours
         target = "≤ 5 s, ≤ 300 MB, one finding"
+    elif name.startswith("gr"):  # a far cell inside the caps: read, in row groups
+        neighbours = neighbours and (command == "check" or "2 可疑.xlsx：已写入提醒" in done.stdout)
+        met = seconds <= 5 and peak <= 300 and not failed and neighbours
+        target = "≤ 5 s, ≤ 300 MB, read and written"
     else:
         met = peak <= 1024 and not failed and neighbours
         target = "≤ 1 GB, read and written"
@@ -88,11 +100,13 @@ def main() -> int:
         "xfd1048576": (lambda p: far_cell(p, 1_048_576), True),
         "xfd20000": (lambda p: far_cell(p, 20_000), True),
         "zip_bomb": (lambda p: zip_bomb(p, args.bomb_mb << 20), True),
+        "gr1048576": (lambda p: far_cell(p, 1_048_576, 199), False),
+        "ods_1000000_repeated_rows": (lambda p: repeated_ods(p, 1_000_000, 90), True),
         f"sheet_{args.rows + 1}_rows": (lambda p: shutil.copy(stock_workbook(args.rows), p), False),
     }
     if args.only:
         name, command = args.only.split(":")
-        config = OUT / "hostile" / f"{name}.toml"
+        config = OUT / "hostile" / name / "houqin.toml"
         print(one(name, command, config, cases[name][1]), flush=True)
         return 0
     lines = ["| input | command | exit | time | peak RSS | neighbours | target | finding |",
