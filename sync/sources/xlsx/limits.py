@@ -53,28 +53,44 @@ def check_directory(archive: zipfile.ZipFile, path: Path, limits: ReadLimits) ->
             f"not read (raise [limits] max_unzipped_mb if it is a real record)")
 
 
-class _Extent:
-    """Finds cell references beyond the caps in sheet XML, quickly on ordinary files.
+class Extent:
+    """Finds cell references beyond the caps in sheet XML, quickly on ordinary files, and
+    (with `reach`) how far the sheet's cells may reach, for calamine lays out the whole
+    rectangle from A1 to the farthest cell.
 
     Ordinary files write ` r="B7"`; only 2-3 letter columns and long row numbers need a
     closer look, and only references written unusually (another quote, a tab) need the slow
-    pattern."""
+    pattern. With `reach`, rows of six digits count as long: a small sheet's far rows are
+    few, and a large sheet (read in slices anyway) is not asked."""
 
-    def __init__(self, limits: ReadLimits):
+    def __init__(self, limits: ReadLimits, reach: bool = False):
         self.limits = limits
-        digits = len(str(limits.max_rows))
+        digits = 6 if reach else len(str(limits.max_rows))
         # calamine takes lower-case letters and columns past XFD (AAAAA1) as they come.
-        self.fast = re.compile(rb' r="([A-Za-z]{2,})(\d+)"| r="([A-Za-z]?)(\d{%d,})"' % digits)
+        # One literal start (` r="`) lets the pattern engine skip to each reference.
+        self.fast = re.compile(rb' r="([A-Za-z]{2,}|[A-Za-z]?(?=\d{%d}))(\d+)"' % digits)
         self.slow = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]*)(\d+)["\']')
+        self.deep = 0  # the farthest row of six digits or more seen
+        self.wide = 0  # the farthest column of two letters or more seen
 
     def beyond(self, xml: bytes) -> str | None:
         """The first reference in `xml` beyond the caps, as A1 text, or None."""
         unusual = b"r='" in xml or b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or b"r =" in xml
         for match in (self.slow if unusual else self.fast).finditer(xml):
             letters, number = [group for group in match.groups() if group is not None]
-            if int(number) > self.limits.max_rows or column_number(letters) > self.limits.max_columns:
+            row, column = int(number), column_number(letters)
+            if row > self.limits.max_rows or column > self.limits.max_columns:
                 return (letters.decode() or "A") + number.decode()
+            if row >= 100_000 and row > self.deep:
+                self.deep = row
+            if len(letters) > 1 and column > self.wide:
+                self.wide = column
         return None
+
+    @property
+    def cells(self) -> int:
+        """At most how many cells calamine's rectangle could hold (with `reach`)."""
+        return max(self.deep, 99_999) * max(self.wide, 26)
 
 
 def column_number(letters: bytes) -> int:
@@ -85,30 +101,11 @@ def column_number(letters: bytes) -> int:
     return number
 
 
-class Reach:
-    """How far a sheet's cells may reach, from the references that matter: rows of six
-    digits or more, columns of two letters or more (cheap on ordinary sheets)."""
-
-    _DEEP = re.compile(rb'\sr\s*=\s*["\'][A-Za-z]{1,3}(\d{6,})["\']')
-    _WIDE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{2,3})\d')
-
-    def __init__(self) -> None:
-        self.rows, self.columns = 0, 0
-
-    def add(self, xml: bytes) -> None:
-        self.rows = max(self.rows, max(map(int, self._DEEP.findall(xml)), default=0))
-        self.columns = max(self.columns, max(map(column_number, set(self._WIDE.findall(xml))), default=0))
-
-    @property
-    def cells(self) -> int:
-        """At most how many cells calamine's rectangle could hold."""
-        return (self.rows or 99_999) * (self.columns or 26)
-
-
-def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, limits: ReadLimits) -> Iterator[bytes]:
+def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, limits: ReadLimits,
+                 extent: Extent | None = None) -> Iterator[bytes]:
     """The sheet's XML in slices that end at a row's end, each checked against the caps
     before it is handed on; a stray far cell is refused naming the sheet and the cell."""
-    extent = _Extent(limits)
+    extent = extent or Extent(limits)
     with archive.open(member) as stream:
         for piece in row_slices(stream, limits.slice_bytes, _MAX_CARRY):
             far = extent.beyond(piece)

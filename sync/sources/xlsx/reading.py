@@ -25,7 +25,7 @@ from openpyxl.utils.cell import column_index_from_string
 
 from rules.model import CellError
 from sync.sources.base import SourceError
-from sync.sources.xlsx.limits import Reach, ReadLimits, check_directory, check_ods, sheet_slices
+from sync.sources.xlsx.limits import Extent, ReadLimits, check_directory, check_ods, sheet_slices
 from sync.sources.xlsx.parts import sheet_parts
 from sync.sources.xlsx.slices import NotSliceable, SlicedSheet
 
@@ -81,15 +81,13 @@ def _scan(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: 
             found = errors.setdefault(title, [])
             large = archive.getinfo(parts[title]).file_size > limits.sliced_from
             sliced = SlicedSheet(archive, parts[title], parts.values()) if large else None
-            reach = Reach()
-            for piece in sheet_slices(archive, parts[title], path, title, limits):
+            extent = Extent(limits, reach=not large)
+            for piece in sheet_slices(archive, parts[title], path, title, limits, extent):
                 if scan_errors:
                     found.extend(_error_cells(piece))
                 if sliced is not None:
                     sliced = _add_slice(sliced, piece, path, title)
-                elif not large:
-                    reach.add(piece)
-            if not large and reach.cells > limits.dense_cells:
+            if not large and extent.cells > limits.dense_cells:
                 sliced = _read_sparse(archive, parts, path, title, limits)
             if sliced is not None:
                 grids[title] = sliced.grid
