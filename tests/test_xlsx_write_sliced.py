@@ -113,3 +113,20 @@ def test_zip_members_other_than_ours_are_copied_byte_for_byte(tmp_path):
     raw_after = {i.filename: (i.CRC, i.compress_size) for i in zipfile.ZipFile(path).infolist()}
     changed = {name for name in raw_before if raw_before[name] != raw_after[name]}
     assert changed == {"xl/worksheets/sheet1.xml", "xl/styles.xml"}
+
+
+def test_the_word_sheetdata_in_a_page_header_does_not_hide_where_the_rows_end(tmp_path):
+    """Staff may type anything in a page header, which sits after the rows in the XML."""
+    path = tmp_path / "库存.xlsx"
+    book = xlsxwriter.Workbook(str(path))
+    sheet = book.add_worksheet("库存")
+    sheet.write_row(0, 0, HEADERS)
+    sheet.write_row(1, 0, ["大米", 3])
+    sheet.set_header("&C库存 sheetData row> 检查")
+    book.close()
+    outcome = write_alerts(path, {"库存": SheetAlerts(1, {2: Alert("【错误】过期", "error")})}, backups=0,
+                           limits=ReadLimits(sliced_from=0, slice_bytes=64))
+    assert outcome.status == "written", outcome
+    xml = members(path)["xl/worksheets/sheet1.xml"]
+    assert xml.index(b"<conditionalFormatting") > xml.index(b"</sheetData>")
+    assert "过期".encode() in xml and "库存 sheetData row&gt; 检查".encode() in xml

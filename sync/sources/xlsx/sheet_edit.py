@@ -130,7 +130,7 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
     p = re.escape(prefix)
     block_re = re.compile(rb"<" + p + rb"conditionalFormatting\b.*?</" + p + rb"conditionalFormatting>", re.S)
     later_re = re.compile(rb"<" + p + rb"(?:" + b"|".join(n.encode() for n in _AFTER_CF) + rb")[\s/>]")
-    data_end_re = re.compile(rb"</" + p + rb"sheetData>|<" + p + rb"sheetData\s*/>")
+    empty_data_re = re.compile(rb"<" + p + rb"sheetData\s*/>")
     dimension_re = re.compile(rb"<" + p + rb'dimension ref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
     survey = _Survey(prefix, [], set(), [], None, None, None, None)
     scanner = RowScanner(prefix)
@@ -154,13 +154,17 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
                 valued = _valued_cells(prefix, max((c for c, text in texts if text), default=-1) + 1)
         if not alert_present:
             survey.used.update(column_number(m[1]) for m in valued.finditer(piece))
-        # Whatever follows the rows lies past the end of sheetData, in the last slices.
+        # Whatever follows the rows lies past the end of sheetData, in the last slices. Its
+        # closing tag is found literally ("</" never occurs in text, "sheetData" may).
         tail_from = 0
-        near = piece.rfind(b"sheetData") if survey.data_end is None else -1
-        if near >= 0 and (end := data_end_re.search(piece, max(0, near - 40))):
-            empty = end[0].endswith(b"/>")
-            survey.data_end = (offset + end.start(), offset + (end.end() if empty else end.start()), empty)
-            tail_from = end.end()
+        if survey.data_end is None:
+            close = piece.find(b"</" + prefix + b"sheetData>")
+            if close >= 0:
+                survey.data_end = (offset + close, offset + close, False)
+                tail_from = close
+            elif (empty := empty_data_re.search(piece)) is not None:
+                survey.data_end = (offset + empty.start(), offset + empty.end(), True)
+                tail_from = empty.end()
         if survey.data_end is not None:
             survey.blocks += [(offset + b.start(), offset + b.end(), b[0]) for b in block_re.finditer(piece, tail_from)]
             if survey.later is None and (later := later_re.search(piece, tail_from)):
