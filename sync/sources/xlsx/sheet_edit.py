@@ -27,7 +27,7 @@ from sync.sources.xlsx.sheet_xml import (
     SheetXml,
     cell_text,
     cells_of,
-    column_number,
+    column_index,
     prefix_of,
     shared_index,
 )
@@ -114,7 +114,7 @@ def edit_sheet(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings, dxf
     if not splices and cf_edit is None:
         return None
     splices.extend(cf_edit or [])
-    if survey.dimension and column_number(survey.dimension[2]) < alert_index:
+    if survey.dimension and column_index(survey.dimension[2]) < alert_index:
         splices.append((survey.dimension[0], survey.dimension[1], letter.encode()))
     return SheetEdit(sheet, sorted(splices, key=lambda s: (s[0], s[1])), changed)
 
@@ -153,7 +153,7 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
                 alert_present = any(text == wanted.header for _, text in texts)
                 valued = _valued_cells(prefix, max((c for c, text in texts if text), default=-1) + 1)
         if not alert_present:
-            survey.used.update(column_number(m[1]) for m in valued.finditer(piece))
+            survey.used.update(column_index(m[1]) for m in valued.finditer(piece))
         # Whatever follows the rows lies past the end of sheetData, in the last slices. Its
         # closing tag is found literally ("</" never occurs in text, "sheetData" may).
         tail_from = 0

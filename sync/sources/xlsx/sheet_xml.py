@@ -69,7 +69,7 @@ ATTR_S = re.compile(rb'\bs="(\d+)"')
 _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 
-def column_number(letters: bytes) -> int:
+def column_index(letters: bytes) -> int:
     """0-based column index of a cell reference's letters."""
     return column_index_from_string(letters.decode()) - 1
 
@@ -150,7 +150,7 @@ def cells_of(xml: bytes, row: Row) -> list[tuple[int, int, int, bytes, bytes | N
         ref = ATTR_R.search(match["attrs"])
         if ref is None:
             raise NotWritable("工作表中有不带位置的单元格，不能安全写入", "Sheet has cells without references")
-        cells.append((column_number(ref[1]), match.start(), match.end(), match["attrs"], match["body"]))
+        cells.append((column_index(ref[1]), match.start(), match.end(), match["attrs"], match["body"]))
     return cells
 
 
