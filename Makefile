@@ -22,8 +22,9 @@ run: $(STAMP)
 		$(PY) -m sync serve demo_data; \
 	fi
 
+# Two workers, each taking whole test files (a file's fixtures and servers stay in one process).
 test: $(STAMP)
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q -n 2 --dist loadfile
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
