@@ -202,7 +202,7 @@ def serve(config: Config, host: str | None = None, port: int | None = None, open
             log.error("%s", runner.problem)
         if note:
             runner.record_failure(datetime.now(config.zone), note)
-        app = create_app(config, trigger_sync=runner.request, problem=lambda: runner.problem)
+        app = create_app(config, trigger_sync=runner.request, problem=lambda: runner.problem, syncing=runner.lock.locked)
         try:
             server = create_server(app, host=host, port=port, threads=8, ident="houqin")
         except OSError as exc:  # most often a Houqin started earlier (autostart) already has the port

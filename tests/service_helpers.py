@@ -60,6 +60,16 @@ class Served:
             time.sleep(0.3)
         raise AssertionError(f"no run after {timeout}s:\n{self.output()}")
 
+    def wait_until_idle(self, timeout: float = 90) -> None:
+        """Until no cycle is running (a recorded run's process may still be closing)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            status, body = self.get("/healthz")
+            if status in (200, 503) and json.loads(body).get("syncing") is False:
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"still syncing after {timeout}s:\n{self.output()}")
+
     def output(self) -> str:
         if not self.handle.closed:
             self.handle.flush()

@@ -126,6 +126,17 @@ def test_healthz(app, tmp_path):
     assert client.get("/healthz").status_code == 503
 
 
+def test_healthz_says_whether_a_cycle_is_running(tmp_path):
+    """Monitoring (and whoever is about to press 立即同步) can tell a running cycle from an idle service."""
+    config = Config(paths=[tmp_path], state_db=tmp_path / "state.sqlite3")
+    record(config.state_db)
+    running = [True]
+    client = create_app(config, secret_key="test", syncing=lambda: running[0]).test_client()
+    assert client.get("/healthz").get_json()["syncing"] is True
+    running[0] = False
+    assert client.get("/healthz").get_json()["syncing"] is False
+
+
 def test_security_headers(app):
     response = app.test_client().get("/")
     assert "default-src 'self'" in response.headers["Content-Security-Policy"]

@@ -18,9 +18,10 @@ csrf = CSRFProtect()
 
 
 def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, secret_key: str | None = None,
-               problem: Callable[[], str | None] | None = None) -> Flask:
+               problem: Callable[[], str | None] | None = None, syncing: Callable[[], bool] | None = None) -> Flask:
     """The app for one deployment; `trigger_sync` asks the service for a cycle now, `problem`
-    says what keeps it from saving its results (for /healthz)."""
+    says what keeps it from saving its results and `syncing` whether a cycle is running now
+    (both for /healthz)."""
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=secret_key or secret_key_for(config),
@@ -29,6 +30,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
         HOUQIN_LOG=places.log_file(Path(config.state_db)),
         HOUQIN_TRIGGER=trigger_sync,
         HOUQIN_PROBLEM=problem or (lambda: None),
+        HOUQIN_SYNCING=syncing or (lambda: False),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         WTF_CSRF_TIME_LIMIT=None,

@@ -50,13 +50,14 @@ def findings():
 @bp.route("/healthz")
 def healthz():
     """200 while syncs run on time; 503 when the last one failed or is three intervals old,
-    or when the results cannot be saved (read-only database, full disk), with the reason."""
+    or when the results cannot be saved (read-only database, full disk), with the reason.
+    `syncing` says whether a cycle is running at this moment."""
     problem = current_app.config["HOUQIN_PROBLEM"]()
     if problem:
         return jsonify({"status": "failing", "reason": problem}), 503
     run = state.latest_run(get_db())
     if run is None:
-        return jsonify({"status": "starting"}), 200
+        return jsonify({"status": "starting", "syncing": current_app.config["HOUQIN_SYNCING"]()}), 200
     config = current_app.config["HOUQIN_CONFIG"]
     finished = datetime.fromisoformat(run["finished"])
     age = (datetime.now(finished.tzinfo) - finished).total_seconds()
@@ -64,5 +65,5 @@ def healthz():
     healthy = run["status"] == "ok" and not late
     body = {"status": "ok" if healthy else "failing", "last_run": run["finished"], "last_run_id": run["id"],
             "age_seconds": round(age),
-            "last_run_status": run["status"]}
+            "last_run_status": run["status"], "syncing": current_app.config["HOUQIN_SYNCING"]()}
     return jsonify(body), (200 if healthy else 503)
