@@ -1,8 +1,9 @@
 """One service per state database: a second `serve` on it is refused, naming the first.
 
-The lock is the operating system's own file lock (flock on Linux/macOS, msvcrt.locking on
-Windows), so it ends with the process that held it, even one killed or powered off; who holds
-it (process id and address) is written beside it."""
+The lock is the operating system's own file lock, taken through filelock (flock on Linux and
+macOS, msvcrt.locking on Windows, as for the workbook folders), so it ends with the process
+that held it, even one killed or powered off; who holds it (process id and address) is
+written beside it."""
 
 from __future__ import annotations
 
@@ -10,45 +11,7 @@ import json
 import os
 from pathlib import Path
 
-try:
-    import fcntl
-except ImportError:  # Windows
-    fcntl = None  # type: ignore[assignment]
-    import msvcrt
-
-
-class _Busy(Exception):
-    """The lock is held by another process."""
-
-
-class _FileLock:
-    """An exclusive, non-blocking lock on one file, held while this process lives."""
-
-    def __init__(self, path: str):
-        self.path = path
-        self.handle = None
-
-    @property
-    def is_locked(self) -> bool:
-        return self.handle is not None
-
-    def acquire(self) -> None:
-        handle = open(self.path, "a+b")  # noqa: SIM115 - kept open while the lock is held
-        try:
-            if fcntl is not None:
-                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-            else:
-                handle.seek(0)
-                msvcrt.locking(handle.fileno(), msvcrt.LK_NBLCK, 1)
-        except OSError:
-            handle.close()
-            raise _Busy from None
-        self.handle = handle
-
-    def release(self) -> None:
-        if self.handle is not None:
-            self.handle.close()  # closing the file ends the lock, on every system
-            self.handle = None
+from filelock import FileLock, Timeout
 
 
 class AlreadyServing(Exception):
@@ -61,14 +24,15 @@ class AlreadyServing(Exception):
 
 class ServiceLock:
     def __init__(self, state_db: Path):
-        self.lock = _FileLock(str(state_db) + ".lock")
+        # Not per thread: the service's threads all hold it through this one object.
+        self.lock = FileLock(str(state_db) + ".lock", timeout=0, thread_local=False)
         self.owner = Path(str(state_db) + ".owner")
 
     def claim(self, address: str) -> None:
         self.owner.parent.mkdir(parents=True, exist_ok=True)
         try:
             self.lock.acquire()
-        except _Busy:
+        except Timeout:
             try:
                 first = json.loads(self.owner.read_text(encoding="utf-8"))
                 who, address = f"进程 {first.get('pid')}，地址 {first.get('address')}", first.get("address")
