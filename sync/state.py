@@ -187,17 +187,29 @@ def record_run(path: Path, result: RunResult) -> int:
 
 
 def _update_periods(connection: sqlite3.Connection, result: RunResult, unread: set[str]) -> None:
+    """Open a period for each new alert key; resolve the open ones this run looked at and no
+    longer found. Only the open periods that could change are read: after a huge sheet a
+    database may hold hundreds of thousands, and every later cycle would load them all."""
     now = _stamp(result.finished)
-    open_rows = connection.execute("SELECT id, key, source, sheet FROM alert_periods WHERE resolved_at IS NULL").fetchall()
-    open_keys = {row["key"]: row for row in open_rows}
     current = {f.key: f for f in result.findings}
-    opened = [(f.key, f.source, f.sheet, f.rule, f.severity, f.message, now) for key, f in current.items() if key not in open_keys]
+    connection.execute("CREATE TEMP TABLE IF NOT EXISTS current_keys (key TEXT PRIMARY KEY)")
+    connection.execute("DELETE FROM temp.current_keys")
+    connection.executemany("INSERT INTO temp.current_keys VALUES (?)", ((key,) for key in current))
+    still_open = {row[0] for row in connection.execute(
+        "SELECT p.key FROM alert_periods p JOIN temp.current_keys c ON c.key = p.key WHERE p.resolved_at IS NULL")}
+    opened = [(f.key, f.source, f.sheet, f.rule, f.severity, f.message, now) for key, f in current.items() if key not in still_open]
     connection.executemany(
         "INSERT INTO alert_periods (key, source, sheet, rule, severity, message, opened_at) VALUES (?, ?, ?, ?, ?, ?, ?)", opened)
     seen = {s.source: set(s.sheets) for s in result.sources if s.read_ok}
-    resolved = [(now, row["id"]) for key, row in open_keys.items()
-                if key not in current and _was_looked_at(row, seen, unread)]
-    connection.executemany("UPDATE alert_periods SET resolved_at = ? WHERE id = ?", resolved)
+    if seen:
+        # A period can resolve only if its source (or one of several it names) was read.
+        named = " OR ".join("instr(source, ?) > 0" for _ in seen)
+        candidates = connection.execute(
+            f"SELECT id, key, source, sheet FROM alert_periods WHERE resolved_at IS NULL AND ({named}) "
+            "AND key NOT IN (SELECT key FROM temp.current_keys)", list(seen)).fetchall()
+        resolved = [(now, row["id"]) for row in candidates if _was_looked_at(row, seen, unread)]
+        connection.executemany("UPDATE alert_periods SET resolved_at = ? WHERE id = ?", resolved)
+    connection.execute("DELETE FROM temp.current_keys")
 
 
 def _was_looked_at(row: sqlite3.Row, seen: dict[str, set[str]], unread: set[str]) -> bool:

@@ -60,6 +60,29 @@ def test_an_unreadable_workbook_does_not_resolve_its_alerts(tmp_path):
     assert periods(db, key)[0]["resolved_at"] is None
 
 
+def test_an_alert_naming_several_workbooks_resolves_only_when_all_of_them_were_read(tmp_path):
+    """"No workbook has the 安全检查 sheet" names every workbook of the folder: when one of them
+    cannot be read, the sheet may be in it, so the alert stays open; read both, and it resolves.
+    Alerts of a workbook not read at all this time (another folder's) are left alone."""
+    db = tmp_path / "state.sqlite3"
+    both = "园.xlsx、食堂.xlsx"
+    missing = finding(f"{both}|（全部）|sheet.missing", source=both)
+    elsewhere = finding("旧文件夹/库存.xlsx|stock|牛奶|stock_expiry", source="旧文件夹/库存.xlsx")
+
+    def cycle(at: datetime, findings: list[Finding], unreadable: tuple[str, ...] = ()) -> None:
+        sources = [SourceResult(source=name, kind="xlsx", read_ok=name not in unreadable, write=WriteOutcome("written"))
+                   for name in ("园.xlsx", "食堂.xlsx")]
+        state.record_run(db, RunResult(started=at, finished=at + timedelta(seconds=2), today=at.date(), findings=findings,
+                                       sources=sources, summary={}))
+
+    cycle(START, [missing, elsewhere])
+    cycle(START + timedelta(hours=1), [], unreadable=("食堂.xlsx",))
+    assert periods(db, missing.key)[0]["resolved_at"] is None
+    cycle(START + timedelta(hours=2), [])
+    assert periods(db, missing.key)[0]["resolved_at"] is not None
+    assert periods(db, elsewhere.key)[0]["resolved_at"] is None
+
+
 def test_findings_are_those_of_the_latest_run_and_filterable(tmp_path):
     db = tmp_path / "state.sqlite3"
     state.record_run(db, run(START, [finding("a|x|1|r1"), finding("a|x|2|r2", severity="warning", message="快到期")]))
