@@ -86,9 +86,9 @@ def _scan(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: 
                 if scan_errors:
                     found.extend(_error_cells(piece))
                 if sliced is not None:
-                    sliced = _add_slice(sliced, piece, path, title)
+                    sliced = _add_slice(sliced, piece, path, title, max(extent.wide, 26))
             if not large and extent.cells > limits.dense_cells:
-                sliced = _read_sparse(archive, parts, path, title, limits)
+                sliced = _read_sparse(archive, parts, path, title, limits, max(extent.wide, 26))
             if sliced is not None:
                 grids[title] = sliced.grid
         for member in [n for n in archive.namelist() if "worksheets/" in n and n.endswith(".xml")] if unmapped else []:
@@ -101,12 +101,12 @@ def _scan(archive: zipfile.ZipFile, path: Path, titles: list[str], scan_errors: 
 
 
 def _read_sparse(archive: zipfile.ZipFile, parts: dict[str, str], path: Path, title: str,
-                 limits: ReadLimits) -> SlicedSheet:
+                 limits: ReadLimits, width: int) -> SlicedSheet:
     """A small sheet with far-flung cells, read in slices so that calamine never lays out
     the empty rectangle between them."""
     sliced: SlicedSheet | None = SlicedSheet(archive, parts[title], parts.values())
     for piece in sheet_slices(archive, parts[title], path, title, limits):
-        sliced = _add_slice(sliced, piece, path, title) if sliced is not None else None
+        sliced = _add_slice(sliced, piece, path, title, width) if sliced is not None else None
     if sliced is None:  # rows without numbers: it could only be read whole, which would not fit
         raise SourceError(f"工作簿 {path} 的工作表「{title}」有内容分散在很远的单元格，Houqin 无法安全读取；"
                           f"请在表格中按 Ctrl+End 找到最远的单元格，删除多余的行或列后保存",
@@ -115,11 +115,11 @@ def _read_sparse(archive: zipfile.ZipFile, parts: dict[str, str], path: Path, ti
     return sliced
 
 
-def _add_slice(sliced: SlicedSheet, piece: bytes, path: Path, title: str) -> SlicedSheet | None:
+def _add_slice(sliced: SlicedSheet, piece: bytes, path: Path, title: str, width: int) -> SlicedSheet | None:
     """The slice added; None when the sheet cannot be read in slices (calamine reads it whole)."""
     try:
         with _quiet_rust():
-            sliced.add(piece, title)
+            sliced.add(piece, title, width)
         return sliced
     except NotSliceable:
         return None

@@ -161,7 +161,6 @@ class SheetXml:
     def __init__(self, archive: zipfile.ZipFile, data: bytes, name: str, whole_up_to: int, slice_bytes: int):
         self.archive, self.name, self.slice_bytes = archive, name, slice_bytes
         info = archive.getinfo(name)
-        self.size = info.file_size
         self.whole = _read_member(data, archive, name) if info.file_size <= whole_up_to else None
 
     def slices(self) -> Iterator[tuple[int, bytes]]:

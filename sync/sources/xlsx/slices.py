@@ -18,8 +18,6 @@ from typing import Any
 
 import python_calamine
 
-from sync.sources.xlsx.limits import column_number
-
 _OPEN = re.compile(rb"<(\w+:)?sheetData\b[^>]*?(/?)>")
 _CLOSE = re.compile(rb"</(\w+:)?sheetData>")
 _DIMENSION = re.compile(rb"<(?:\w+:)?dimension\b[^>]*/>")
@@ -78,8 +76,9 @@ class SlicedSheet:
         self.grid: list[list[Any]] = []
         self.shared = _Shared()
 
-    def add(self, piece: bytes, title: str) -> None:
-        """Parse one slice (rows ending at a row's end) and append its rows at their places."""
+    def add(self, piece: bytes, title: str, width: int) -> None:
+        """Parse one slice (rows ending at a row's end) and append its rows at their places;
+        `width` is the farthest column its cells may reach (limits.Extent has seen them)."""
         if self.head is None:
             opening = _OPEN.search(piece)
             if opening is None:
@@ -98,7 +97,7 @@ class SlicedSheet:
             piece = piece[:closing.start()]
         if not piece.strip():
             return
-        for group in row_groups(piece):
+        for group in row_groups(piece, width):
             self._parse(group, title)
 
     def _parse(self, rows: bytes, title: str) -> None:
@@ -119,18 +118,15 @@ class SlicedSheet:
 
 
 _ROW_AT = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-_WIDE = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]{2,3})\d')
 CELLS_PER_PARSE = 4_000_000  # what one calamine parse may lay out (about 32 bytes each)
 
 
-def row_groups(rows: bytes) -> list[bytes]:
+def row_groups(rows: bytes, width: int) -> list[bytes]:
     """The rows cut where calamine would lay out far more cells than they hold: calamine
     makes one rectangle from the first row to the last, so rows 1-2 and a stray row 1048576
     in one parse would cost a million empty rows. A group is cut when its rows spread over
     more than twice their number, or its rectangle would pass CELLS_PER_PARSE."""
-    wide = _WIDE.findall(rows)
-    width = max(map(column_number, set(wide)), default=26)
-    longest = max(1, CELLS_PER_PARSE // width)
+    longest = max(1, CELLS_PER_PARSE // max(width, 1))
     starts = [(match.start(), int(match[1])) for match in _ROW_AT.finditer(rows)]
     if not starts:
         return [rows]
