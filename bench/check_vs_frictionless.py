@@ -15,7 +15,7 @@ import python_calamine  # noqa: E402
 from common import median_times, report, stock_workbook
 
 from rules.validate import validate  # noqa: E402
-from sync.pack_file import read_pack  # noqa: E402
+from sync.config.pack_file import read_pack  # noqa: E402
 from sync.sources.xlsx.source import WorkbookSource  # noqa: E402
 
 TYPES = {"string": "string", "integer": "integer", "number": "number", "date": "date"}

@@ -13,9 +13,9 @@ from pathlib import Path
 from common import OUT, ROOT, report  # noqa: F401 - puts the project on sys.path
 
 from rules.alerts import ALERT_HEADER  # noqa: E402
-from sync.cycle import check, run_cycle  # noqa: E402
+from sync.config.pack_file import read_pack  # noqa: E402
+from sync.cycle.run import check, run_cycle  # noqa: E402
 from sync.demo import write_demo  # noqa: E402
-from sync.pack_file import read_pack  # noqa: E402
 from tests.fake_sheets import FakeSheets  # noqa: E402
 from tests.fake_sheets.gspread_client import make_client  # noqa: E402
 from tests.gsheets_helpers import google_config, upload_folder  # noqa: E402

@@ -14,9 +14,9 @@ from datetime import date
 
 from common import median_times, menu_workbook, report, stock_workbook
 
-from sync.config import Config  # noqa: E402
-from sync.cycle import check  # noqa: E402
-from sync.pack_file import read_pack  # noqa: E402
+from sync.config.loader import Config  # noqa: E402
+from sync.config.pack_file import read_pack  # noqa: E402
+from sync.cycle.run import check  # noqa: E402
 from sync.sources.xlsx.source import WorkbookSource  # noqa: E402
 
 TODAY = date(2026, 11, 25)

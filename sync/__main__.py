@@ -1,7 +1,7 @@
-"""`python -m sync ...`: see sync/cli.py."""
+"""`python -m sync ...`: see sync/cli/entry.py."""
 
 import sys
 
-from sync.cli import main
+from sync.cli.entry import main
 
 sys.exit(main())

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, Phase, settings
 
-from sync.pack_file import read_pack
+from sync.config.pack_file import read_pack
 
 ROOT = Path(__file__).resolve().parents[1]
 # `houqin serve`/`check` without arguments read the config `houqin setup` wrote; never the

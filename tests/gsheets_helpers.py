@@ -6,7 +6,7 @@ from pathlib import Path
 
 import python_calamine
 
-from sync.config import Config, GoogleSettings, GoogleSpreadsheet
+from sync.config.loader import Config, GoogleSettings, GoogleSpreadsheet
 
 
 def grids_of_workbook(path: Path) -> dict[str, list[list]]:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from sync import state
-from sync.config import Config
-from sync.cycle import run_cycle
+from sync.config.loader import Config
+from sync.cycle.run import run_cycle
 from sync.notify.hook import after_cycle
 from sync.notify.model import Channel, NotifySettings
+from sync.state import store as state
 from tests.fake_bots import FakeBots
 
 STOCK_HEADERS = ["物品名称", "类别", "单位", "数量", "最低库存", "入库日期", "到期日期", "存放位置", "经手人"]

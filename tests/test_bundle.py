@@ -65,7 +65,7 @@ def test_the_wheel_carries_every_file_of_the_three_packages(built):
     assert {name for name in tracked if (ROOT / name).is_file()} <= names
     assert "rules/pack/sheets_schema.json" in names and "webapp/templates/index.html" in names
     assert not [n for n in names if n.endswith(".pyc") or n.startswith(("tests/", "bench/", "bundle/"))]
-    assert "houqin = sync.cli:main" in entry_points and "houqinw = sync.cli:main" in entry_points
+    assert "houqin = sync.cli.entry:main" in entry_points and "houqinw = sync.cli.entry:main" in entry_points
 
 
 def test_the_bundle_resolves_for_windows_with_no_index(built, tmp_path):

@@ -10,7 +10,7 @@ import subprocess
 
 import pytest
 
-from sync.cli import main
+from sync.cli.entry import main
 from tests.conftest import ROOT
 from tests.hostile_files import stock_sheet
 from tests.test_cli import assert_one_clear_failure

@@ -7,8 +7,8 @@ import time
 import pytest
 
 from rules.alerts import ALERT_HEADER
-from sync.config import Config
-from sync.cycle import check, run_cycle
+from sync.config.loader import Config
+from sync.cycle.run import check, run_cycle
 from sync.demo import write_demo
 from tests.conftest import TODAY
 from tests.fake_sheets import FakeSheets
@@ -154,7 +154,7 @@ def test_unknown_spreadsheet_is_one_clear_failure(fake, pack):
 
 
 def test_sheet_names_mapped_in_the_config(fake, pack):
-    from sync.config import GoogleSpreadsheet
+    from sync.config.loader import GoogleSpreadsheet
 
     grid = [["编号", "检查对象", "责任人", "上次检查日期"], ["A1", "滑梯", "刘师傅", "2026-02-30"]]
     key = fake.add_spreadsheet("后勤", {"Safety 2026": grid})

@@ -15,12 +15,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from sync import autostart, places
-from sync import config as config_module
-from sync.config import Config, ConfigError
+from sync.config import loader as config_module
+from sync.config.loader import Config, ConfigError
 from sync.demo import write_demo
-from sync.logs import setup_logging
-from sync.service import SyncRunner
+from sync.install import autostart, places
+from sync.service.logs import setup_logging
+from sync.service.runner import SyncRunner
 from sync.sources.xlsx.file_safety import find_lock
 from tests.conftest import ROOT, TODAY, require
 from tests.service_helpers import Served

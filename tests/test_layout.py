@@ -15,7 +15,7 @@ import pytest
 
 from rules.kinds import KINDS
 from rules.pack.load import SchemaError, check_overrides, load_pack
-from sync.cli import main
+from sync.cli.entry import main
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("rules", "sync", "webapp")

@@ -35,7 +35,7 @@ def test_a_real_xls_made_by_libreoffice_is_read_and_checked_but_never_written(tm
     as the workbook it was saved from, and the run says why it is not written."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     require(soffice is not None, "LibreOffice (soffice) is not installed")
-    from sync.cli import main
+    from sync.cli.entry import main
 
     demo = tmp_path / "demo"
     assert main(["demo", "--dir", str(demo)]) == 0

@@ -8,10 +8,10 @@ import re
 import apprise
 import pytest
 
-from sync import state
 from sync.notify import outbox
 from sync.notify.channels import Message, send
 from sync.notify.model import Channel
+from sync.state import store as state
 from tests.conftest import TODAY
 from tests.notify_helpers import cycle, expired_stock, notify_config, running_bots
 

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from sync import config as config_module
-from sync import state
-from sync.cli import main
+from sync.cli.entry import main
+from sync.config import loader as config_module
 from sync.demo import write_demo
+from sync.state import store as state
 from tests.conftest import ROOT, TODAY
 from tests.fake_bots import FakeBots
 from tests.service_helpers import Served, free_port

@@ -7,8 +7,8 @@ from datetime import time
 
 import pytest
 
-from sync import config as config_module
-from sync.config import ConfigError
+from sync.config import loader as config_module
+from sync.config.loader import ConfigError
 
 
 def load(tmp_path, text: str):
@@ -87,7 +87,7 @@ def test_a_wrong_url_is_explained_without_repeating_its_secret(tmp_path):
 
 
 def test_a_misspelt_sheet_is_refused_when_the_pack_is_read(tmp_path):
-    from sync.pack_file import PackFileError, pack_for
+    from sync.config.pack_file import PackFileError, pack_for
 
     config = load(tmp_path, '[[notify.channels]]\nname = "食堂群"\nurl = "json://127.0.0.1/x"\nsheets = ["库房"]\n')
     with pytest.raises(PackFileError) as caught:

@@ -24,7 +24,7 @@ from rules.nutrition import (
     parse_ingredient_text,
     settings_from,
 )
-from sync.nutrition_data import shipped_dris, shipped_foods
+from sync.nutrition.data import shipped_dris, shipped_foods
 
 
 def food(name, group, quality, values, aliases=()):

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from rules.nutrition import FoodTable, IngredientUse, NutritionSettings, Period, analyse
-from sync import state
-from sync.config import Config
+from sync.config.loader import Config
+from sync.cycle.outcome import RunResult, SourceResult
 from sync.demo import write_demo
-from sync.nutrition_data import shipped_dris
-from sync.outcome import RunResult, SourceResult
+from sync.nutrition.data import shipped_dris
+from sync.state import store as state
 from tests.service_helpers import Served
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401 - the fixture
 from tests.test_nutrition_analysis import FOODS

@@ -17,9 +17,9 @@ from openpyxl import Workbook, load_workbook
 
 from rules.nutrition import NUTRIENT_KEYS
 from rules.nutrition.foods import NUTRIENTS
-from sync.cli import main
+from sync.cli.entry import main
 from sync.demo import write_demo
-from sync.nutrition_xlsx import CHART_TITLE
+from sync.nutrition.xlsx import CHART_TITLE
 from tests.conftest import ROOT, require
 from tests.test_nutrition_analysis import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
 

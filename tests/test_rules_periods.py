@@ -13,7 +13,7 @@ from rules.calendar import SchoolCalendar
 from rules.engine import Settings, evaluate
 from rules.tables import build_table
 from rules.validate import validate
-from sync.config import Term
+from sync.config.loader import Term
 from tests.conftest import ROOT
 from tests.rules_helpers import of, run, with_rule
 

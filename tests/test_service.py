@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import python_calamine
 
-from sync import state
-from sync.config import Config
+from sync.config.loader import Config
 from sync.demo import write_demo
-from sync.service import SyncRunner, is_loopback
+from sync.service.runner import SyncRunner, is_loopback
+from sync.state import store as state
 from tests.conftest import ROOT, TODAY
 from tests.service_helpers import Served
 

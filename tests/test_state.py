@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules.model import Finding
-from sync import state
-from sync.outcome import RunResult, SourceResult
+from sync.cycle.outcome import RunResult, SourceResult
 from sync.sources.base import WriteOutcome
+from sync.state import store as state
 
 ZONE = ZoneInfo("Asia/Shanghai")
 START = datetime(2026, 11, 20, 8, 0, tzinfo=ZONE)
@@ -115,8 +115,8 @@ def test_a_failed_cycle_is_recorded(tmp_path):
 def test_fixing_a_workbook_resolves_its_alert_after_the_next_cycle(tmp_path):
     from openpyxl import load_workbook
 
-    from sync.config import Config
-    from sync.cycle import run_cycle
+    from sync.config.loader import Config
+    from sync.cycle.run import run_cycle
     from sync.demo import write_demo
 
     folder = tmp_path / "demo"

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 
 from rules.kinds.rows import _due_message
 from rules.model import Finding
-from sync import state
-from sync.config import Config
-from sync.outcome import RunResult, SourceResult
+from sync.config.loader import Config
+from sync.cycle.outcome import RunResult, SourceResult
+from sync.state import store as state
 from webapp import create_app
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))

@@ -8,10 +8,10 @@ import sys
 
 from openpyxl import load_workbook
 
-from sync import state
-from sync.config import Config
-from sync.cycle import run_cycle
+from sync.config.loader import Config
+from sync.cycle.run import run_cycle
 from sync.demo import write_demo
+from sync.state import store as state
 from tests.conftest import ROOT, TODAY
 from webapp import create_app
 

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import Config
-from sync.cycle import run_cycle
+from sync.config.loader import Config
+from sync.cycle.run import run_cycle
 from tests.conftest import ROOT, TODAY
 from tests.staff_snapshot import differences, snapshot
 from tests.staff_workbooks import make_staff_workbook

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from rules.alerts import ALERT_HEADER
-from sync.cycle import run_cycle
+from sync.cycle.run import run_cycle
 from tests.conftest import TODAY
 from tests.fake_sheets import FakeSheets
 from tests.gsheets_helpers import google_config

@@ -9,7 +9,7 @@ from typing import Any
 from hypothesis import settings
 
 from rules.model import column_letter
-from sync.config import Config
+from sync.config.loader import Config
 from tests.conftest import MACHINE_SETTINGS
 from tests.fake_sheets import FakeSheets
 from tests.fake_sheets.server import to_serial

@@ -17,7 +17,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from rules.alerts import ALERT_HEADER
-from sync.config import Config
+from sync.config.loader import Config
 from tests.conftest import MACHINE_SETTINGS
 from tests.staff_snapshot import snapshot
 from tests.trust_machine import SHEET, StaffSheetMachine, alert_column, houqin_rules

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules.calendar import SchoolCalendar, quarter_bounds, quarter_of, week_start
-from sync.pack_file import read_pack
+from sync.config.pack_file import read_pack
 from tests.rules_helpers import of, run
 
 PACK = read_pack()

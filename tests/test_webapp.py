@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from rules.model import Finding
-from sync import state
-from sync.config import Config, WebSettings
-from sync.outcome import RunResult, SourceResult
+from sync.config.loader import Config, WebSettings
+from sync.cycle.outcome import RunResult, SourceResult
 from sync.sources.base import WriteOutcome
+from sync.state import store as state
 from webapp import create_app
 
 NOW = datetime.now(ZoneInfo("Asia/Shanghai"))

@@ -16,8 +16,8 @@ from pathlib import Path
 import python_calamine
 from openpyxl import load_workbook
 
-from sync.config import Config
-from sync.cycle import run_cycle
+from sync.config.loader import Config
+from sync.cycle.run import run_cycle
 from tests.conftest import TODAY
 from tests.staff_workbooks import HEADER_ROW, ROWS, make_staff_workbook
 

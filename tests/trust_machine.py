@@ -25,11 +25,12 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, precondition, rule
 
 from rules.alerts import ALERT_HEADER, highlight_formulas, row_alerts
-from sync import cli, state
-from sync.config import Config
-from sync.cycle import run_cycle
-from sync.outcome import RunResult
-from sync.pack_file import read_pack
+from sync.cli import entry as cli
+from sync.config.loader import Config
+from sync.config.pack_file import read_pack
+from sync.cycle.outcome import RunResult
+from sync.cycle.run import run_cycle
+from sync.state import store as state
 
 PACK = read_pack()
 SHEET = "安全检查"

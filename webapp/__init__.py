@@ -9,8 +9,8 @@ from pathlib import Path
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 
-from sync import places
-from sync.config import Config
+from sync.config.loader import Config
+from sync.install import places
 from webapp import api, auth, db, i18n, notify, nutrition, params, report_views, views
 from webapp.secrets import secret_key_for
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 from flask import Blueprint, current_app, jsonify, request
 
-from sync import state
+from sync.state import store as state
 from webapp.db import get_db
 from webapp.masking import mask
 from webapp.params import refusal

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from flask import Flask, current_app, request
 
-from sync import state
+from sync.state import store as state
 
 _local = threading.local()
 KEPT = 4  # databases a thread keeps open at once (tests make many; a service has one)

@@ -10,7 +10,7 @@ from flask import Blueprint, render_template
 from markupsafe import Markup
 
 from rules.nutrition.foods import LABELS, LABELS_EN, NUTRIENT_KEYS, UNITS
-from sync import state
+from sync.state import store as state
 from webapp.db import get_db
 from webapp.i18n import lang
 

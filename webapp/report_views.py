@@ -13,9 +13,9 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, send_file
 
-from sync import state
 from sync.report.draft import paragraphs
 from sync.report.wording import shown_value
+from sync.state import store as state
 from webapp.db import get_db
 from webapp.views import TABS
 

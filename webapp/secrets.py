@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from sync.config import Config
+from sync.config.loader import Config
 
 
 def secret_key_for(config: Config) -> str:

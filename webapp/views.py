@@ -15,7 +15,7 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import Markup
 
 import webapp.todo as todo
-from sync import state
+from sync.state import store as state
 from webapp.charts import open_alerts_svg
 from webapp.db import get_db
 from webapp.i18n import lang, t

@@ -25,7 +25,7 @@ from rules.validate import TypedTable, finding
 @dataclass
 class Deployment:
     """What a deployment decides that rules need: terms, classes, overrides. The config
-    (sync/config.py) is one of these with the rest of a deployment's settings."""
+    (sync/config/loader.py) is one of these with the rest of a deployment's settings."""
 
     # Explicit terms; empty means the default autumn/spring terms of every year.
     terms: list[Term] = field(default_factory=list)

@@ -1,5 +1,5 @@
 """Menu nutrition analysis (膳食营养分析), pure: food rows, ingredient rows and settings in,
-figures and findings out. The data files under data/ are read by sync/nutrition_data.py."""
+figures and findings out. The data files under data/ are read by sync/nutrition/data.py."""
 
 from rules.nutrition.analysis import Analysis, Period, analyse
 from rules.nutrition.foods import NUTRIENT_KEYS, Food, FoodRowError, FoodTable, food_from_row

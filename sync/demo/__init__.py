@@ -15,9 +15,9 @@ from typing import Any
 from openpyxl import Workbook
 
 from rules.calendar import SchoolCalendar
+from sync.config.pack_file import read_pack
 from sync.demo import recipes
 from sync.demo.layout import add_pack_sheet, write_rows
-from sync.pack_file import read_pack
 
 CLASSES = ["小一班", "中一班", "大一班"]
 STAFF = ["张老师", "李老师", "王老师", "陈阿姨", "刘师傅", "赵园长"]

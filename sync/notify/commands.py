@@ -6,12 +6,12 @@ import sys
 from datetime import date, datetime
 from pathlib import Path
 
-from sync import state
-from sync.config import Config
+from sync.config.loader import Config
 from sync.notify import channels, compose, digest, outbox
 from sync.notify.channels import Outcome
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
+from sync.state import store as state
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_FAILED = 0, 1, 2
 

@@ -11,12 +11,12 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sync import state
-from sync.config import Config
+from sync.config.loader import Config
+from sync.cycle.outcome import RunResult
 from sync.notify import channels, compose, digest, outbox
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
-from sync.outcome import RunResult
+from sync.state import store as state
 
 log = logging.getLogger("houqin")
 

@@ -10,7 +10,7 @@ import sqlite3
 from datetime import datetime, timedelta
 
 from rules.calendar import SchoolCalendar
-from sync.config import Config
+from sync.config.loader import Config
 from sync.notify import channels, compose, outbox
 from sync.notify.channels import Outcome
 from sync.notify.dispatch import send_logged

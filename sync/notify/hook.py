@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sync.config import Config
-from sync.outcome import RunResult
+from sync.config.loader import Config
+from sync.cycle.outcome import RunResult
 
 
 def after_cycle(config: Config, result: RunResult, now: datetime | None = None, digests: bool = False) -> None:

@@ -6,7 +6,7 @@ when a message carrying it (or counting it, "另有 N 条") was accepted; a fail
 with a growing wait before the next try. Every attempt is logged in `notify_sends`, which the
 status page shows and the per-bot rate limit counts.
 
-These tables are created with IF NOT EXISTS rather than as a migration of sync.state, so they
+These tables are created with IF NOT EXISTS rather than as a migration of sync.state.store, so they
 can be added to an existing database by whichever process first needs them.
 """
 

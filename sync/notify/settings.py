@@ -22,7 +22,7 @@ CHANNEL_KEYS = ("name", "url", "sheets", "immediate", "digest")
 
 
 class Reader(Protocol):
-    """What sync.config's reader offers: typed lookups and errors that name the setting."""
+    """What sync.config.loader's reader offers: typed lookups and errors that name the setting."""
 
     def get(self, table: dict[str, Any], key: str, kind: Any, where: str, default: Any = None) -> Any: ...
 

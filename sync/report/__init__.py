@@ -22,7 +22,7 @@ def report_for_tables(settings: Settings, pack: Pack, tables: list[TypedTable], 
     term = choose_term(calendar_for(settings), settings.today, term_name, start, end)
     report = term_report(tables, pack, settings, term)
     if nutrition is not None:
-        from sync.nutrition import analyse_tables
+        from sync.nutrition.analysis import analyse_tables
 
         last = min(term.end, settings.today)
         if term.start <= last:

@@ -26,8 +26,8 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
     """Exit 0 with the report written; 2 (via usage_error) when it cannot be made as asked."""
     from rules.kinds.base import Settings
     from rules.term_report import UnknownTerm
-    from sync.cycle import check, today_for
-    from sync.pack_file import read_pack
+    from sync.config.pack_file import read_pack
+    from sync.cycle.run import check, today_for
     from sync.report import report_for_tables
 
     if bool(args.start) != bool(args.end):

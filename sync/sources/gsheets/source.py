@@ -12,7 +12,7 @@ from typing import Any
 
 from rules.alerts import Alert
 from rules.pack.spec import Pack
-from sync.config import Config, GoogleSpreadsheet
+from sync.config.loader import Config, GoogleSpreadsheet
 from sync.sources.base import ReadResult, SourceError, WriteOutcome
 from sync.sources.gsheets.client import RetryingHTTPClient, credentials_from_file
 from sync.sources.gsheets.reading import read_spreadsheet

@@ -14,12 +14,14 @@ from datetime import date
 from pathlib import Path
 
 from rules.model import Finding
-from sync import config as config_module
-from sync import nutrition_cli, places, setup_wizard
-from sync.autostart import AutostartError
-from sync.config import Config, ConfigError
-from sync.pack_file import PackFileError, pack_for, read_pack
-from sync.setup_wizard import SetupError
+from sync.config import loader as config_module
+from sync.config.loader import Config, ConfigError
+from sync.config.pack_file import PackFileError, pack_for, read_pack
+from sync.install import places
+from sync.install import setup as setup_wizard
+from sync.install.autostart import AutostartError
+from sync.install.setup import SetupError
+from sync.nutrition import command as nutrition_cli
 
 EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 
@@ -180,7 +182,7 @@ def format_text(findings: list[Finding], lang: str, header: str) -> str:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from sync.cycle import check, today_for
+    from sync.cycle.run import check, today_for
 
     config = load_config(args)
     pack = pack_for(config)
@@ -215,9 +217,9 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sync import state
-    from sync.cycle import run_cycle
+    from sync.cycle.run import run_cycle
     from sync.notify.hook import after_cycle
+    from sync.state import store as state
 
     config = load_config(args)
     pack = pack_for(config)
@@ -244,7 +246,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from sync.service import ServiceError, serve
+    from sync.service.runner import ServiceError, serve
 
     config = load_config(args)
     pack_for(config)  # a bad schema stops the service before it binds a port
@@ -296,7 +298,7 @@ def cmd_setup(args: argparse.Namespace) -> int:
 
 
 def cmd_autostart(args: argparse.Namespace) -> int:
-    from sync import autostart
+    from sync.install import autostart
 
     if args.action == "remove":
         print(autostart.remove())

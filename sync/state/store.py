@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from rules.text import mask_ids
-from sync.outcome import RunResult
+from sync.cycle.outcome import RunResult
 
 MIGRATIONS = [
     """

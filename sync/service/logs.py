@@ -15,7 +15,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
-from sync.config import Config
+from sync.config.loader import Config
 
 LOG_MAX_BYTES = 1_000_000
 LOG_BACKUPS = 5

@@ -20,12 +20,12 @@ from rules.owners import assign_owners
 from rules.pack.spec import Pack
 from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
-from sync import nutrition
-from sync.config import Config
+from sync.config.loader import Config
+from sync.config.pack_file import pack_for
+from sync.cycle.outcome import RunResult, SourceResult
 from sync.notify.people import responsible
-from sync.nutrition_data import shipped_foods
-from sync.outcome import RunResult, SourceResult
-from sync.pack_file import pack_for
+from sync.nutrition import analysis as nutrition
+from sync.nutrition.data import shipped_foods
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
 from sync.sources.failures import as_source_error
 from sync.sources.xlsx.leftovers import WHOLE_FILE, recover_folders

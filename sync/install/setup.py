@@ -15,9 +15,9 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sync import config as config_module
-from sync import places
-from sync.config import ConfigError
+from sync.config import loader as config_module
+from sync.config.loader import ConfigError
+from sync.install import places
 
 BLANK_NAME = "后勤表格.xlsx"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
@@ -172,8 +172,8 @@ def command_name() -> str:
 
 def run(args: argparse.Namespace) -> int:
     """The whole wizard; returns the exit status."""
+    from sync.config.pack_file import read_pack
     from sync.demo.blank import write_empty_workbook
-    from sync.pack_file import read_pack
 
     target = Path(args.config).expanduser() if args.config else places.default_config()
     if target.exists() and args.keep_existing and not args.force:

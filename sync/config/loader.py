@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rules.calendar import Term
 from rules.kinds.base import Deployment
 from rules.nutrition.settings import NutritionSettingsError, settings_from
-from sync import places
+from sync.install import places
 from sync.notify.model import NotifySettings
 from sync.notify.settings import read_notify
 from sync.sources.xlsx.limits import ReadLimits

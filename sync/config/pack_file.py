@@ -7,14 +7,16 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rules.pack import load as pack_load
 from rules.pack.load import SchemaError, check_overrides, load_pack
 from rules.pack.spec import Pack
 from sync.notify.settings import check_sheets
 
 if TYPE_CHECKING:
-    from sync.config import Config
+    from sync.config.loader import Config
 
-DEFAULT_SCHEMA = Path(__file__).resolve().parent.parent / "rules" / "pack" / "sheets_schema.json"
+# Beside the pack's loader, wherever this module sits.
+DEFAULT_SCHEMA = Path(pack_load.__file__).resolve().with_name("sheets_schema.json")
 
 
 class PackFileError(Exception):

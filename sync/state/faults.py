@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
-from sync import state
+from sync.state import store as state
 
 log = logging.getLogger("houqin")
 

@@ -25,13 +25,15 @@ from pathlib import Path
 import schedule
 from waitress import create_server
 
-from sync import places, state, state_faults
-from sync.config import Config
-from sync.cycle import run_cycle
-from sync.instance import AlreadyServing, ServiceLock
-from sync.logs import listen, log_to_queue, setup_logging
+from sync.config.loader import Config
+from sync.config.pack_file import PackFileError
+from sync.cycle.run import run_cycle
+from sync.install import places
 from sync.notify.hook import after_cycle
-from sync.pack_file import PackFileError
+from sync.service.instance import AlreadyServing, ServiceLock
+from sync.service.logs import listen, log_to_queue, setup_logging
+from sync.state import faults as state_faults
+from sync.state import store as state
 
 log = logging.getLogger("houqin")
 

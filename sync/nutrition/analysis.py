@@ -11,7 +11,7 @@ from rules.model import Finding
 from rules.nutrition import Analysis, FoodTable, NutritionSettings, Period, analyse, settings_from
 from rules.nutrition.sheets import inputs_from
 from rules.validate import TypedTable
-from sync.nutrition_data import shipped_dris, shipped_foods
+from sync.nutrition.data import shipped_dris, shipped_foods
 
 
 def by_sheet(tables: Sequence[TypedTable]) -> dict[str, list[TypedTable]]:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from rules.nutrition import Period, settings_from
 from rules.nutrition.analysis import REPORT_SHEET
-from sync.config import Config
+from sync.config.loader import Config
 
 EXIT_OK, EXIT_FAILED = 0, 2
 
@@ -77,11 +77,11 @@ def period_of(args: argparse.Namespace, today: date) -> Period:
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
-    """The command, once the config is read (sync/cli.py reads it, as for every command)."""
-    from sync.cycle import check, today_for
-    from sync.nutrition import analyse_tables
-    from sync.nutrition_text import format_text
-    from sync.pack_file import read_pack
+    """The command, once the config is read (sync/cli/entry.py reads it, as for every command)."""
+    from sync.config.pack_file import read_pack
+    from sync.cycle.run import check, today_for
+    from sync.nutrition.analysis import analyse_tables
+    from sync.nutrition.text import format_text
 
     pack = read_pack(config.schema_path)
     today = today_for(config)
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     [analysis], foods = analyse_tables(result.tables, settings, [period])
     out = Path(args.out) if args.out else None
     if args.format == "xlsx":
-        from sync.nutrition_xlsx import write_report
+        from sync.nutrition.xlsx import write_report
 
         out = out or Path(f"膳食营养分析_{period.key()}.xlsx")
         if out.suffix.lower() != ".xlsx":

@@ -1,0 +1,1 @@
+"""The long-running service: the scheduler and web server, one service per state database, the rotating log."""
