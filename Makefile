@@ -1,44 +1,58 @@
-# Two commands on a fresh machine with Python 3.11: `make run` and `make test`.
-PYTHON ?= python3.11
+# Two commands on a fresh machine with Python 3.11-3.14: `make run` and `make test`.
+# The newest of them on PATH that really starts (a pyenv shim may not); `make PYTHON=... run` chooses.
+PYTHON ?= $(shell for v in 3.14 3.13 3.12 3.11; do p=$$(command -v python$$v) && $$p -c '' 2>/dev/null && { echo $$p; break; }; done)
 VENV := .venv
 PY := $(VENV)/bin/python
-STAMP := $(VENV)/.installed
+RUNTIME := $(VENV)/.runtime-installed
+DEV := $(VENV)/.dev-installed
 
-.PHONY: run test check demo lint bench dist clean
+.PHONY: run test test-fast check demo lint bench dist clean
 
-# The development environment: runtime (requirements.txt) plus test tools (requirements-dev.txt).
-$(STAMP): requirements.txt requirements-dev.txt
+# What running needs: the runtime requirements and the package itself (.venv/bin/houqin).
+$(RUNTIME): requirements.txt pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.11-3.14 is needed (python3.11 ... python3.14 on PATH)"; exit 2; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
-	touch $(STAMP)
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $(RUNTIME)
 
-# Without CONFIG: write demo workbooks to demo_data/, then sync and serve them.
-run: $(STAMP)
+# The test tools on top (requirements-dev.txt).
+$(DEV): $(RUNTIME) requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $(DEV)
+
+# Without CONFIG: write demo workbooks to demo_data/, then sync and serve them until Ctrl-C.
+run: $(RUNTIME)
 	@if [ -n "$(CONFIG)" ]; then \
-		$(PY) -m sync serve --config "$(CONFIG)"; \
+		$(VENV)/bin/houqin serve --config "$(CONFIG)"; \
 	else \
-		$(PY) -m sync demo --dir demo_data && \
-		$(PY) -m sync serve demo_data; \
+		$(VENV)/bin/houqin demo --dir demo_data && \
+		$(VENV)/bin/houqin serve demo_data; \
 	fi
 
 # Two workers, each taking whole test files (a file's fixtures and servers stay in one process).
-test: $(STAMP)
-	$(PY) -m pytest -q -n 2 --dist loadfile
+PYTEST_ARGS ?=
+test: $(DEV)
+	$(PY) -m pytest -q -n 2 --dist loadfile $(PYTEST_ARGS)
 
-lint: $(STAMP)
+# The quick loop: without the slow, browser and office tests.
+test-fast: $(DEV)
+	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow and not browser and not office" $(PYTEST_ARGS)
+
+lint: $(DEV)
 	$(VENV)/bin/ruff check .
 
-demo: $(STAMP)
-	$(PY) -m sync demo --dir demo_data
+demo: $(RUNTIME)
+	$(VENV)/bin/houqin demo --dir demo_data
 
 BENCHES := check_vs_frictionless rules_overhead writeback_vs_openpyxl gsheets_calls status_page_load nutrition_cli
 
-bench: $(STAMP)
+bench: $(DEV)
 	for b in $(BENCHES); do $(PY) bench/$$b.py || exit 1; done
 
 # The offline Windows bundle: dist/houqin-VERSION-win64.zip (needs PyPI while building).
-dist: $(STAMP)
+dist: $(DEV)
 	$(PY) -m bundle
 
 clean:

@@ -13,7 +13,7 @@ from rules.pack.load import load_pack
 from rules.pack.spec import Pack
 from rules.tables import build_table
 from rules.validate import validate
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def pack_data() -> dict[str, Any]:

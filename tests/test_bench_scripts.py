@@ -13,7 +13,9 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
+
+pytestmark = pytest.mark.slow
 
 SMALL_RUNS = {
     "check_vs_frictionless.py": (["--rows", "300", "--repeat", "1"], ["frictionless / houqin", "houqin / bare read"]),

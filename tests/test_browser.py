@@ -11,8 +11,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sync.demo import write_demo
-from tests.conftest import ROOT, TODAY, require
 from tests.service_helpers import Served
+from tests.support import ROOT, TODAY, require
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "tests" / "screenshots"

@@ -21,8 +21,10 @@ from pathlib import Path
 import pytest
 
 from bundle.build import PYTHONS, missing_for_windows, version
-from tests.conftest import ROOT, require
 from tests.service_helpers import free_port
+from tests.support import ROOT, require
+
+pytestmark = pytest.mark.slow
 
 LIMIT_MB = 120
 TOP = f"houqin-{version()}-win64"

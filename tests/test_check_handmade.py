@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 import xlsxwriter
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 SHEET = "2026秋 安全检查表"
 

@@ -9,7 +9,7 @@ import sys
 import python_calamine
 from openpyxl import load_workbook
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def sync(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:

@@ -11,8 +11,8 @@ import subprocess
 import pytest
 
 from sync.cli.entry import main
-from tests.conftest import ROOT
 from tests.hostile_files import stock_sheet
+from tests.support import ROOT
 from tests.test_cli import assert_one_clear_failure
 
 

@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from sync.sources.base import SourceError
 from sync.sources.xlsx.source import WorkbookSource
-from tests.conftest import ROOT
+from tests.support import ROOT
 
 
 def corpus_files(corpus):

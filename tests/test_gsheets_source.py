@@ -10,9 +10,9 @@ from rules.alerts import ALERT_HEADER
 from sync.config.loader import Config
 from sync.cycle.run import check, run_cycle
 from sync.demo import write_demo
-from tests.conftest import TODAY
 from tests.fake_sheets import FakeSheets
 from tests.gsheets_helpers import google_config, upload_folder
+from tests.support import TODAY
 
 
 @pytest.fixture(scope="module")

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
-from tests.conftest import ROOT
 from tests.hostile_files import far_cell, repeated_ods, stock_sheet, zip_bomb
+from tests.support import ROOT
 
 try:
     import resource

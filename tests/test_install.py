@@ -22,8 +22,8 @@ from sync.install import autostart, places
 from sync.service.logs import setup_logging
 from sync.service.runner import SyncRunner
 from sync.sources.xlsx.file_safety import find_lock
-from tests.conftest import ROOT, TODAY, require
 from tests.service_helpers import Served
+from tests.support import ROOT, TODAY, require
 
 TASK = "{http://schemas.microsoft.com/windows/2004/02/mit/task}"
 

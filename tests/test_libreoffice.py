@@ -7,12 +7,15 @@ import shutil
 import subprocess
 import sys
 
+import pytest
 from openpyxl import load_workbook
 
 from rules.alerts import Alert
 from sync.sources.xlsx.writing import SheetAlerts, write_alerts
-from tests.conftest import require
 from tests.staff_workbooks import HEADER_ROW, make_staff_workbook
+from tests.support import require
+
+pytestmark = pytest.mark.office
 
 
 def test_written_workbook_converts_to_pdf_and_keeps_its_rules(tmp_path):

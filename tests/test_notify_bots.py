@@ -12,8 +12,8 @@ from sync.notify import outbox
 from sync.notify.channels import Message, send
 from sync.notify.model import Channel
 from sync.state import store as state
-from tests.conftest import TODAY
 from tests.notify_helpers import cycle, expired_stock, notify_config, running_bots
+from tests.support import TODAY
 
 TOKEN, SECRET = "dingtoken0123abcd", "SECa1b2c3d4e5f60789"
 DINGTALK = Channel(name="园务群", url=f"dingtalk://{SECRET}@{TOKEN}/")

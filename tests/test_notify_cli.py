@@ -21,9 +21,9 @@ from sync.cli.entry import main
 from sync.config import loader as config_module
 from sync.demo import write_demo
 from sync.state import store as state
-from tests.conftest import ROOT, TODAY
 from tests.fake_bots import FakeBots
 from tests.service_helpers import Served, free_port
+from tests.support import ROOT, TODAY
 from webapp import create_app
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from rules.nutrition import FoodTable, IngredientUse, NutritionSettings, Period, analyse
 from sync.config.loader import Config
 from sync.cycle.outcome import RunResult, SourceResult
@@ -16,6 +18,8 @@ from tests.service_helpers import Served
 from tests.test_browser import SCREENSHOTS, browser  # noqa: F401 - the fixture
 from tests.test_nutrition_analysis import FOODS
 from webapp import create_app
+
+pytestmark = pytest.mark.browser
 
 
 def test_nutrition_view_in_a_real_browser(browser, tmp_path):  # noqa: F811 - the imported fixture

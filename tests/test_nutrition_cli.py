@@ -20,7 +20,7 @@ from rules.nutrition.foods import NUTRIENTS
 from sync.cli.entry import main
 from sync.demo import write_demo
 from sync.nutrition.xlsx import CHART_TITLE
-from tests.conftest import ROOT, require
+from tests.support import ROOT, require
 from tests.test_nutrition_analysis import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
 
 # 11-04's 青菜饭 is written the way staff often do, in 每周食谱's 主要食材 cell, not in 食谱用料.
@@ -150,6 +150,7 @@ def test_text_report_on_the_demo(demo):
         assert words in done.stdout
 
 
+@pytest.mark.office
 def test_xlsx_report_opens_in_libreoffice_with_its_chart(demo, tmp_path):
     out = tmp_path / "十月营养.xlsx"
     done = run("nutrition", str(demo), "--month", "2026-10", "--format", "xlsx", "--out", str(out))

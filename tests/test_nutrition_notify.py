@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 from sync.demo import write_demo
 from sync.notify.model import Channel
-from tests.conftest import TODAY
 from tests.fake_bots import FakeBots
 from tests.notify_helpers import cycle, notify_config
+from tests.support import TODAY
 
 
 def test_the_nurses_digest_lists_the_fat_month(tmp_path):

@@ -14,8 +14,8 @@ from rules.engine import Settings, evaluate
 from rules.tables import build_table
 from rules.validate import validate
 from sync.config.loader import Term
-from tests.conftest import ROOT
 from tests.rules_helpers import of, run, with_rule
+from tests.support import ROOT
 
 WED = date(2026, 11, 25)
 

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, require
 from tests.hostile_files import stock_sheet
 from tests.service_helpers import Served, free_port
+from tests.support import ROOT, require
 
 try:
     import resource

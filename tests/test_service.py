@@ -19,8 +19,8 @@ from sync.config.loader import Config
 from sync.demo import write_demo
 from sync.service.runner import SyncRunner, is_loopback
 from sync.state import store as state
-from tests.conftest import ROOT, TODAY
 from tests.service_helpers import Served
+from tests.support import ROOT, TODAY
 
 
 @pytest.fixture(scope="module")

@@ -13,12 +13,13 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
+import pytest
 from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 
 from sync.report.wording import number, percent
-from tests.conftest import ROOT, require
 from tests.rules_helpers import pack_data, rule_params
+from tests.support import ROOT, require
 
 TODAY = date(2026, 11, 25)
 TERM_START, TERM_END = date(2026, 9, 1), date(2027, 1, 20)
@@ -255,6 +256,7 @@ def _pdf_text(docx, tmp_path) -> str:
     return "".join(page.extract_text() for page in PdfReader(pdf).pages)
 
 
+@pytest.mark.office
 def test_the_docx_draft_opens_in_libreoffice_and_states_the_json_numbers(tmp_path):
     path = tmp_path / "后勤.xlsx"
     write_term_workbook(path)

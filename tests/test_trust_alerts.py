@@ -12,8 +12,8 @@ from datetime import date
 from rules.engine import Settings, evaluate
 from rules.tables import build_table
 from rules.validate import validate
-from tests.conftest import ROOT, TODAY
 from tests.rules_helpers import of, run
+from tests.support import ROOT, TODAY
 
 
 def test_weekly_meetings_missed_all_term_are_reported_although_the_term_has_no_record(pack):

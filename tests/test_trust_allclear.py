@@ -12,7 +12,7 @@ from sync.config.loader import Config
 from sync.cycle.run import run_cycle
 from sync.demo import write_demo
 from sync.state import store as state
-from tests.conftest import ROOT, TODAY
+from tests.support import ROOT, TODAY
 from webapp import create_app
 
 

@@ -7,9 +7,9 @@ import pytest
 
 from rules.alerts import ALERT_HEADER
 from sync.cycle.run import run_cycle
-from tests.conftest import TODAY
 from tests.fake_sheets import FakeSheets
 from tests.gsheets_helpers import google_config
+from tests.support import TODAY
 
 HEADERS = ["编号", "检查对象", "类别", "责任人", "检查周期", "上次检查日期"]
 

@@ -6,15 +6,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import pytest
 from hypothesis import settings
 
 from rules.model import column_letter
 from sync.config.loader import Config
-from tests.conftest import MACHINE_SETTINGS
 from tests.fake_sheets import FakeSheets
 from tests.fake_sheets.server import to_serial
 from tests.gsheets_helpers import google_config
+from tests.support import MACHINE_SETTINGS
 from tests.trust_machine import SHEET, StaffSheetMachine, alert_column, houqin_rules
+
+pytestmark = pytest.mark.slow
 
 STAFF_GREEN = 1.0  # staff's rules have full green; Houqin's amber (0.92) and red (0.78) do not
 

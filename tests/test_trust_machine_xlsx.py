@@ -9,6 +9,7 @@ from html import unescape
 from pathlib import Path
 from typing import Any
 
+import pytest
 import python_calamine
 from hypothesis import settings
 from openpyxl import Workbook, load_workbook
@@ -18,9 +19,11 @@ from openpyxl.utils import get_column_letter
 
 from rules.alerts import ALERT_HEADER
 from sync.config.loader import Config
-from tests.conftest import MACHINE_SETTINGS
 from tests.staff_snapshot import snapshot
+from tests.support import MACHINE_SETTINGS
 from tests.trust_machine import SHEET, StaffSheetMachine, alert_column, houqin_rules
+
+pytestmark = pytest.mark.slow
 
 _BLOCK = re.compile(rb'<(?:\w+:)?conditionalFormatting\b[^>]*\bsqref="([^"]+)"[^>]*>(.*?)</(?:\w+:)?conditionalFormatting>', re.S)
 _FORMULA = re.compile(rb"<(?:\w+:)?formula>(.*?)</(?:\w+:)?formula>", re.S)

@@ -14,9 +14,9 @@ import pytest
 
 from sync.config.loader import Config
 from sync.cycle.run import run_cycle
-from tests.conftest import ROOT, TODAY
 from tests.staff_snapshot import differences, snapshot
 from tests.staff_workbooks import make_staff_workbook
+from tests.support import ROOT, TODAY
 
 BACKUPS = ".houqin-backups"
 

@@ -13,13 +13,16 @@ import random
 import time
 from pathlib import Path
 
+import pytest
 import python_calamine
 from openpyxl import load_workbook
 
 from sync.config.loader import Config
 from sync.cycle.run import run_cycle
-from tests.conftest import TODAY
 from tests.staff_workbooks import HEADER_ROW, ROWS, make_staff_workbook
+from tests.support import TODAY
+
+pytestmark = pytest.mark.slow
 
 EDIT_COLUMN = 10  # J: a staff note column, outside the pack's columns
 
