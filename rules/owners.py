@@ -1,31 +1,55 @@
-"""Who should act on a finding: the person named on its row (责任人, 经手人, 执行人 or 保管人,
-the first one the row fills in). The to-do on the status page is grouped by this name;
-a finding without one (a missing day's record, a sheet-wide problem) is unassigned ("")."""
+"""Who should act on a finding: every person its row names, by role (责任人, 经手人, 执行人,
+保管人, in that order; "张三、李四" names two), and the first of them as its `owner`.
+
+The status page's to-do is grouped by the owner, the digest counts by the owner, and a
+notification @mentions every person named. A finding without a row that names someone (a
+missing day's record, a sheet-wide problem) is unassigned ("")."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Iterable
 
 from rules.model import Finding
 from rules.validate import TypedTable
 
-OWNER_FIELDS = ("责任人", "经手人", "执行人", "保管人")
+ROLES = ("责任人", "经手人", "执行人", "保管人")
+# Staff list two people as "张三、李四" or "张三/李四".
+_SEPARATORS = re.compile(r"[、,，/;；\s]+")
+
+People = tuple[tuple[str, str], ...]  # (role, name), in the order of ROLES
 
 
-def assign_owners(findings: list[Finding], tables: list[TypedTable]) -> None:
-    """Set `owner` on every finding about a row whose sheet names a person for it."""
-    by_sheet: dict[tuple[str, str], tuple[TypedTable, dict[int, int]]] = {}
-    for typed in tables:
-        if any(typed.has(name) for name in OWNER_FIELDS):
-            by_sheet[(typed.table.source, typed.table.sheet)] = (typed, {n: i for i, n in enumerate(typed.numbers)})
+def owner_of(people: Iterable[tuple[str, str]]) -> str:
+    """The one person who should act: the first one named."""
+    return next((name for _, name in people), "")
+
+
+def row_people(typed: TypedTable, index: int) -> People:
+    """Every (role, name) that row `index` of the table names."""
+    return tuple((role, name) for role in ROLES if typed.has(role)
+                 for name in _SEPARATORS.split(typed.raw_text(index, role) or "") if name)
+
+
+def assign_owners(findings: Iterable[Finding], tables: Iterable[TypedTable]) -> dict[str, People]:
+    """Set `owner` on every finding about a row that names someone; returns finding key ->
+    everyone the row names, for the notifications."""
+    by_sheet = {(t.table.source, t.table.sheet): t for t in tables if any(t.has(role) for role in ROLES)}
+    index: dict[tuple[str, str], dict[int, int]] = {}
+    people: dict[str, People] = {}
     for finding in findings:
-        found = by_sheet.get((finding.source, finding.sheet)) if finding.row is not None else None
-        if found is None:
+        place = (finding.source, finding.sheet)
+        typed = by_sheet.get(place)
+        if typed is None or finding.row is None:
             continue
-        typed, index_of = found
-        index = index_of.get(finding.row)
-        if index is None:
+        rows = index.get(place)
+        if rows is None:  # built once per sheet
+            rows = index[place] = {n: i for i, n in enumerate(typed.numbers)}
+        position = rows.get(finding.row)
+        if position is None:
             continue
-        for name in OWNER_FIELDS:
-            text = typed.raw_text(index, name)
-            if text:
-                finding.owner = text.strip()
-                break
+        named = row_people(typed, position)
+        if named:
+            finding.owner = owner_of(named)
+            people[finding.key] = named
+    return people

@@ -40,8 +40,8 @@ class RunResult:
     summary: dict = field(default_factory=dict)
     # This term's figures so far (rules.term_report), for the 学期报告 page; None if not made.
     term_report: dict | None = None
-    # Finding key -> [(role, name)] from its row's 责任人/经手人/执行人, for notifications.
-    people: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    # Finding key -> everyone its row names, by role (rules.owners), for notifications.
+    people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def duration_seconds(self) -> float:

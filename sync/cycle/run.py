@@ -23,7 +23,6 @@ from rules.validate import TypedTable, validate
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for
 from sync.cycle.outcome import RunResult, SourceResult
-from sync.notify.people import responsible
 from sync.nutrition import analysis as nutrition
 from sync.nutrition.data import shipped_foods
 from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
@@ -79,6 +78,8 @@ class CheckResult:
     reads: dict[str, ReadResult] = field(default_factory=dict)
     sources: list[SourceResult] = field(default_factory=list)
     summary: dict[str, Any] = field(default_factory=dict)
+    # Finding key -> everyone its row names (rules.owners), for the notifications.
+    people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -119,7 +120,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
     result.findings.extend(nutrition_findings)
-    assign_owners(result.findings, result.tables)
+    result.people = assign_owners(result.findings, result.tables)
     result.summary = summarise(result.findings, summary)
     return result
 
@@ -163,7 +164,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         result.findings[:0] = recovered
         result.summary = summarise(result.findings, {k: v for k, v in result.summary.items()
                                                      if k not in ("errors", "warnings", "sheets")})
-    term_report, people = current_term_report(config, pack, result), responsible(result.findings, result.tables)
+    term_report = current_term_report(config, pack, result)
     # The judged tables are not needed past this point: let the write-back reuse their memory
     # (a 1,048,576-row sheet would otherwise hold both its cells and its sheet XML at once).
     result.tables.clear()
@@ -185,7 +186,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary, term_report=term_report, people=people)
+                     sources=result.sources, summary=result.summary, term_report=term_report, people=result.people)
 
 
 def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict[str, Any] | None:

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from rules.owners import owner_of
 from rules.text import mask_ids as mask
 from sync.notify.channels import Message
 
@@ -176,7 +177,8 @@ def digest_parts(today: date, now: datetime, items: Sequence[Item], fixed: Seque
         lines.append("**按表**：" + "；".join(
             f"{sheet} " + " ".join(f"{word} {c[key]}" for key, word in (("error", "错误"), ("warning", "提醒")) if c[key])
             for sheet, c in sorted(by_sheet.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))))
-        persons = Counter(name for item in items for name in dict.fromkeys(n for _, n in item.people))
+        # By owner, as the status page's to-do counts them (everyone named is still @mentioned).
+        persons = Counter(owner_of(item.people) for item in items if item.people)
         unnamed = sum(1 for item in items if not item.people)
         if persons:
             lines.append("**按人**：" + "；".join(f"{mention(n, contacts, style)} {c} 条" for n, c in persons.most_common())
