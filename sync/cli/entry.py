@@ -15,18 +15,15 @@ from pathlib import Path
 
 from rules.model import Finding
 from sync.config import loader as config_module
-from sync.config.loader import Config, ConfigError
-from sync.config.pack_file import PackFileError, pack_for, read_pack
+from sync.config.loader import Config
+from sync.config.pack_file import pack_for, read_pack
+from sync.errors import EXIT_FAILED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, HouqinError
 from sync.install import places
 from sync.install import setup as setup_wizard
-from sync.install.autostart import AutostartError
-from sync.install.setup import SetupError
 from sync.nutrition import command as nutrition_cli
 
-EXIT_OK, EXIT_FINDINGS, EXIT_FAILED = 0, 1, 2
 
-
-class UsageError(Exception):
+class UsageError(HouqinError):
     """Bad arguments, reported like every other failure: one message, exit 2."""
 
 
@@ -246,15 +243,11 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from sync.service.runner import ServiceError, serve
+    from sync.service.runner import serve
 
     config = load_config(args)
     pack_for(config)  # a bad schema stops the service before it binds a port
-    try:
-        serve(config, host=args.host, port=args.port, open_browser=args.open)
-    except ServiceError as exc:
-        print(str(exc), file=sys.stderr)
-        return EXIT_FAILED
+    serve(config, host=args.host, port=args.port, open_browser=args.open)
     return EXIT_OK
 
 
@@ -317,10 +310,7 @@ def cmd_autostart(args: argparse.Namespace) -> int:
 
 
 def cmd_nutrition(args: argparse.Namespace) -> int:
-    try:
-        return nutrition_cli.run(args, load_config(args))
-    except nutrition_cli.PeriodError as exc:
-        raise UsageError(str(exc)) from None
+    return nutrition_cli.run(args, load_config(args))
 
 
 COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
@@ -332,9 +322,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return COMMANDS[args.command](args)
-    except (UsageError, ConfigError, PackFileError, SetupError, AutostartError) as exc:
+    except HouqinError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_FAILED
+        return exc.exit_code
     except KeyboardInterrupt:
         print("已停止", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED

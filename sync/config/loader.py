@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from rules.calendar import Term
 from rules.kinds.base import Deployment
 from rules.nutrition.settings import NutritionSettingsError, settings_from
+from sync.errors import HouqinError
 from sync.install import places
 from sync.notify.model import NotifySettings
 from sync.notify.settings import read_notify
@@ -30,7 +31,7 @@ ENV_SECRET_KEY = "HOUQIN_SECRET_KEY"
 ENV_GOOGLE_CREDENTIALS = "HOUQIN_GOOGLE_CREDENTIALS"
 
 
-class ConfigError(Exception):
+class ConfigError(HouqinError):
     """A config mistake, reported as one message naming the file and the setting."""
 
 

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rules.pack import load as pack_load
 from rules.pack.load import SchemaError, check_overrides, load_pack
 from rules.pack.spec import Pack
+from sync.errors import HouqinError
 from sync.notify.settings import check_sheets
 
 if TYPE_CHECKING:
@@ -19,7 +20,7 @@ if TYPE_CHECKING:
 DEFAULT_SCHEMA = Path(pack_load.__file__).resolve().with_name("sheets_schema.json")
 
 
-class PackFileError(Exception):
+class PackFileError(HouqinError):
     """The schema file is missing, not JSON, or not a valid pack: one message with its place."""
 
 

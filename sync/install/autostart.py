@@ -17,12 +17,14 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePath
 
+from sync.errors import HouqinError
+
 TASK_NAME = "Houqin"
 UNIT_NAME = "houqin.service"
 TASK_NS = "http://schemas.microsoft.com/windows/2004/02/mit/task"
 
 
-class AutostartError(Exception):
+class AutostartError(HouqinError):
     """Autostart could not be set up; the message says what to do instead."""
 
 

@@ -17,13 +17,14 @@ from pathlib import Path
 
 from sync.config import loader as config_module
 from sync.config.loader import ConfigError
+from sync.errors import HouqinError
 from sync.install import places
 
 BLANK_NAME = "后勤表格.xlsx"
 WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
 
 
-class SetupError(Exception):
+class SetupError(HouqinError):
     """The wizard cannot go on; the message says which answer is missing or wrong."""
 
 

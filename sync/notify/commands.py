@@ -7,13 +7,13 @@ from datetime import date, datetime
 from pathlib import Path
 
 from sync.config.loader import Config
+from sync.errors import EXIT_FAILED, EXIT_OK
+from sync.errors import EXIT_FINDINGS as EXIT_SOME_FAILED
 from sync.notify import channels, compose, digest, outbox
 from sync.notify.channels import Outcome
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
 from sync.state import store as state
-
-EXIT_OK, EXIT_SOME_FAILED, EXIT_FAILED = 0, 1, 2
 
 
 def _report(channel: Channel, outcome: Outcome | None) -> bool:

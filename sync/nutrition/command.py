@@ -7,19 +7,17 @@ import argparse
 import json
 import re
 import sys
-import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
 from rules.nutrition import Period, settings_from
-from rules.nutrition.analysis import REPORT_SHEET
 from sync.config.loader import Config
+from sync.errors import EXIT_FAILED, EXIT_OK, HouqinError
+from sync.output.files import check_target, write_json_output, write_output, write_text_output
 
-EXIT_OK, EXIT_FAILED = 0, 2
 
-
-class PeriodError(ValueError):
+class PeriodError(HouqinError, ValueError):
     """Arguments that do not make one period (or one output file): one message, exit 2."""
 
 
@@ -47,23 +45,6 @@ def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None]) -> 
     sub.add_argument("--out", help="写到哪个文件（xlsx 默认 膳食营养分析_月份.xlsx）")
 
 
-SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".et", ".ods", ".csv")
-
-
-def safe_target(out: Path) -> None:
-    """Never write over a staff workbook: an existing spreadsheet may only be replaced when it
-    is a report this command wrote (its first sheet is 膳食营养分析)."""
-    if not out.exists() or out.suffix.lower() not in SPREADSHEETS:
-        return
-    try:
-        with zipfile.ZipFile(out) as parts:
-            ours = REPORT_SHEET.encode("utf-8") in parts.read("xl/workbook.xml")
-    except (OSError, KeyError, zipfile.BadZipFile):
-        ours = False
-    if not ours:
-        raise PeriodError(f"{out} 已存在，而且不是本命令生成的营养分析表，不会覆盖；请换一个文件名")
-
-
 def period_of(args: argparse.Namespace, today: date) -> Period:
     if args.month and (args.start or args.end):
         raise PeriodError("请只用一种方式指定时段：--month，或 --from 和 --to")
@@ -86,6 +67,13 @@ def run(args: argparse.Namespace, config: Config) -> int:
     pack = read_pack(config.schema_path)
     today = today_for(config)
     period = period_of(args, today)
+    out = Path(args.out) if args.out else None
+    if args.format == "xlsx":
+        out = out or Path(f"膳食营养分析_{period.key()}.xlsx")
+    if out:
+        check_target(out)  # before the work: a refused file is said at once
+    if args.format == "xlsx" and out.suffix.lower() != ".xlsx":
+        raise PeriodError(f"xlsx 报表的文件名应以 .xlsx 结尾：{out}")
     result = check(config, pack, today, judge=False)
     for failed in result.failed:
         print(failed.error, file=sys.stderr)
@@ -93,26 +81,24 @@ def run(args: argparse.Namespace, config: Config) -> int:
         return EXIT_FAILED
     settings = settings_from(config.nutrition)
     [analysis], foods = analyse_tables(result.tables, settings, [period])
-    out = Path(args.out) if args.out else None
     if args.format == "xlsx":
         from sync.nutrition.xlsx import write_report
 
-        out = out or Path(f"膳食营养分析_{period.key()}.xlsx")
-        if out.suffix.lower() != ".xlsx":
-            raise PeriodError(f"xlsx 报表的文件名应以 .xlsx 结尾：{out}")
-        safe_target(out)
+        assert out is not None
         if not analysis.days:
             print(format_text(analysis) + "\n没有生成报表。")
             return EXIT_OK
-        write_report(analysis, settings, foods, out)
+        write_output(out, lambda path: write_report(analysis, settings, foods, path))
         print(f"膳食营养分析表已写入 {out}")
         return EXIT_OK
-    text = (json.dumps(analysis.as_json(), ensure_ascii=False, indent=2) if args.format == "json"
-            else format_text(analysis))
-    if out:
-        safe_target(out)
-        out.write_text(text + "\n", encoding="utf-8")
-        print(f"已写入 {out}")
+    if out and args.format == "json":
+        write_json_output(out, analysis.as_json())
+    elif out:
+        write_text_output(out, format_text(analysis))
+    elif args.format == "json":
+        print(json.dumps(analysis.as_json(), ensure_ascii=False, indent=2))
     else:
-        print(text)
+        print(format_text(analysis))
+    if out:
+        print(f"已写入 {out}")
     return EXIT_OK if not result.failed else EXIT_FAILED

@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rules.nutrition import Analysis, Food, FoodTable, NutritionSettings
 from rules.nutrition.analysis import CORE, REPORT_SHEET, SHARE_LABELS
 from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
+from sync.output.files import mark
 
 TITLE = Font(bold=True, size=14)
 BOLD = Font(bold=True)
@@ -22,6 +23,7 @@ HEAD_FILL = PatternFill("solid", fgColor="DDEBF7")
 LOW_FILL = PatternFill("solid", fgColor="FFEB9C")
 CHART_TITLE = "各营养素占在园推荐量的百分比（%）"
 CHART_ROWS = 20  # rows left free under the chart (9 cm high)
+
 
 
 class _Writer:
@@ -131,6 +133,7 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
 
     _layout(sheet, header_rows)
     _sources(workbook.create_sheet("食物来源"), [foods.find(name) for name in analysis.foods_used])
+    mark(workbook.properties)
     workbook.save(path)
     return path
 

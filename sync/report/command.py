@@ -8,6 +8,8 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sync.output.files import check_target, write_json_output, write_output, write_text_output
+
 FORMATS = ("text", "json", "xlsx", "docx")
 
 
@@ -38,6 +40,9 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
         raise usage_error("请只用一种方式指定学期：--term 学期名称，或 --from/--to 日期")
     if args.format in ("xlsx", "docx") and not args.out:
         raise usage_error(f"--format {args.format} 需要 --out 文件名，例如 --out 学期总结.{args.format}")
+    out = Path(args.out) if args.out else None
+    if out:
+        check_target(out)  # before the work: a refused file is said at once
     config = load_config(args)
     pack = read_pack(config.schema_path)
     today = args.today or today_for(config)
@@ -51,26 +56,26 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
                                    nutrition=config.nutrition)
     except UnknownTerm as exc:
         raise usage_error(str(exc)) from None
-    out = Path(args.out) if args.out else None
     if args.format == "xlsx":
         from sync.report.xlsx import write_xlsx
 
-        write_xlsx(report, out)
+        write_output(out, lambda path: write_xlsx(report, path))
     elif args.format == "docx":
         from sync.report.docx import write_docx
 
-        write_docx(report, out)
-    else:
-        if args.format == "json":
-            text = json.dumps(report, ensure_ascii=False, indent=2)
-        else:
-            from sync.report.text import format_text
-
-            text = format_text(report)
+        write_output(out, lambda path: write_docx(report, path))
+    elif args.format == "json":
         if out:
-            out.write_text(text + "\n", encoding="utf-8")
+            write_json_output(out, report)
         else:
-            print(text)
+            print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        from sync.report.text import format_text
+
+        if out:
+            write_text_output(out, format_text(report))
+        else:
+            print(format_text(report))
     if out:
         print(f"学期报告已写入 {out}")
     return 2 if result.failed else 0

@@ -11,6 +11,7 @@ from docx.enum.text import WD_COLOR_INDEX
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+from sync.output.files import mark
 from sync.report.draft import HEADING, TODO, paragraphs
 
 FONT = "SimSun"
@@ -36,6 +37,6 @@ def write_docx(report: dict[str, Any], path: Path) -> Path:
         if kind == TODO:
             run.font.highlight_color = WD_COLOR_INDEX.YELLOW
             run.italic = True
-    path.parent.mkdir(parents=True, exist_ok=True)
+    mark(document.core_properties)
     document.save(str(path))
     return path

@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
+from sync.output.files import mark
 from sync.report.wording import shown_value
 
 HEADER_FILL = PatternFill("solid", fgColor="FFEEF3FA")
@@ -60,6 +61,6 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
         chart.add_data(Reference(monthly, min_col=2 + offset, min_row=1, max_row=1 + len(months)), titles_from_data=True)
         chart.set_categories(Reference(monthly, min_col=1, min_row=2, max_row=1 + len(months)))
         monthly.add_chart(chart, f"{chr(ord('A') + len(series) + 2)}{2 + 16 * offset}")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    mark(book.properties)
     book.save(path)
     return path

@@ -28,6 +28,7 @@ from waitress import create_server
 from sync.config.loader import Config
 from sync.config.pack_file import PackFileError
 from sync.cycle.run import run_cycle
+from sync.errors import HouqinError
 from sync.install import places
 from sync.notify.hook import after_cycle
 from sync.service.instance import AlreadyServing, ServiceLock
@@ -38,7 +39,7 @@ from sync.state import store as state
 log = logging.getLogger("houqin")
 
 
-class ServiceError(Exception):
+class ServiceError(HouqinError):
     """The service cannot start as asked (e.g. exposed without a password)."""
 
 

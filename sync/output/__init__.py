@@ -1,0 +1,1 @@
+"""Files the commands write for people (reports, analyses): one guarded way to write them."""
