@@ -110,6 +110,8 @@ _CONVERT = {
 
 def settings_from(table: Mapping[str, Any] | None, base: NutritionSettings | None = None) -> NutritionSettings:
     """Settings from a config's [nutrition] table; an unknown key names the nearest known one."""
+    if isinstance(table, NutritionSettings):  # already parsed (Config.nutrition)
+        return table
     settings = base or NutritionSettings()
     if not table:
         return settings

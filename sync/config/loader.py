@@ -7,6 +7,7 @@ may come from environment variables instead of the file, so the file can be shar
 from __future__ import annotations
 
 import codecs
+import copy
 import difflib
 import os
 import re
@@ -19,7 +20,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from rules.calendar import Term
 from rules.kinds.base import Deployment
-from rules.nutrition.settings import NutritionSettingsError, settings_from
+from rules.nutrition.settings import NutritionSettings, NutritionSettingsError, settings_from
+from sync.config import declaration
+from sync.config.declaration import default
 from sync.errors import HouqinError
 from sync.install import places
 from sync.notify.model import NotifySettings
@@ -53,8 +56,8 @@ class GoogleSettings:
 
 @dataclass
 class WebSettings:
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = default("web", "host")
+    port: int = default("web", "port")
     password: str | None = None
     secret_key: str | None = None
     # The page is reached over https (the session cookie is then `Secure`).
@@ -70,14 +73,14 @@ class Config(Deployment):
     """Everything a deployment decides; defaults fit a kindergarten in mainland China."""
 
     paths: list[Path] = field(default_factory=list)
-    timezone: str = "Asia/Shanghai"
-    language: str = "zh"
+    timezone: str = default("", "timezone")
+    language: str = default("", "language")
     school_name: str = ""
-    # The [nutrition] table: settings of the menu's nutrition analysis (rules.nutrition.settings).
-    nutrition: dict[str, Any] = field(default_factory=dict)
-    interval_minutes: float = 10
-    state_db: Path = Path("var/houqin.sqlite3")
-    backups: int = 10
+    # The [nutrition] table, parsed once: settings of the menu's nutrition analysis.
+    nutrition: NutritionSettings = field(default_factory=NutritionSettings)
+    interval_minutes: float = default("sync", "interval_minutes")
+    state_db: Path = Path(default("sync", "state_db"))
+    backups: int = default("sync", "backups")
     google: GoogleSettings = field(default_factory=GoogleSettings)
     web: WebSettings = field(default_factory=WebSettings)
     notify: NotifySettings = field(default_factory=NotifySettings)
@@ -206,7 +209,16 @@ class _Reader:
         return value
 
     def section(self, key: str) -> dict[str, Any]:
-        return self.get(self.data, key, dict, "", {})
+        """A table of the file, its keys checked against the declaration."""
+        table = self.get(self.data, key, dict, "", {})
+        if not declaration.section(key).checked_by:
+            self.known(table, declaration.section(key).names, f"{key}.")
+        return table
+
+    def setting(self, table: dict[str, Any], section: str, key: str) -> Any:
+        """A declared setting's value, of its declared type, else its declared default."""
+        declared = declaration.section(section).key(key)
+        return self.get(table, key, declared.type, f"{section}." if section else "", copy.deepcopy(declared.default))
 
     def date(self, value: Any, where: str) -> date:
         if isinstance(value, date):
@@ -236,30 +248,26 @@ class _Reader:
         return path if path.is_absolute() else self.base / path
 
     def build(self) -> Config:
-        known = {"timezone", "language", "sources", "calendar", "school", "rules", "sync", "google", "web", "schema", "notify",
-                 "nutrition", "limits"}
-        self.known(self.data, known, "")
+        self.known(self.data, declaration.section("").names, "")
         config = Config(origin=str(self.file))
-        config.timezone = self.get(self.data, "timezone", str, "", config.timezone)
+        config.timezone = self.setting(self.data, "", "timezone")
         try:
             ZoneInfo(config.timezone)
         except (ZoneInfoNotFoundError, ValueError):
             raise self.fail("timezone", f"不认识的时区 {config.timezone!r}（例如 Asia/Shanghai）") from None
-        config.language = self.get(self.data, "language", str, "", "zh")
+        config.language = self.setting(self.data, "", "language")
         if config.language not in ("zh", "en"):
             raise self.fail("language", "应为 zh 或 en")
         if "schema" in self.data:
-            config.schema_path = self.path(self.get(self.data, "schema", str, ""))
+            config.schema_path = self.path(self.setting(self.data, "", "schema"))
 
         sources = self.section("sources")
-        self.known(sources, {"paths"}, "sources.")
-        for value in self.get(sources, "paths", list, "sources.", []):
+        for value in self.setting(sources, "sources", "paths"):
             if not isinstance(value, str):
                 raise self.fail("sources.paths", f"每个路径应为文字，实际是 {value!r}")
             config.paths.append(self.path(value, "sources.paths"))
 
         calendar = self.section("calendar")
-        self.known(calendar, {"terms", "autumn", "spring", "holidays", "workdays", "start_date"}, "calendar.")
         for i, term in enumerate(self.get(calendar, "terms", list, "calendar.", [])):
             where = f"calendar.terms[{i}]"
             if not isinstance(term, dict) or "start" not in term or "end" not in term:
@@ -271,24 +279,23 @@ class _Reader:
             config.terms.append(Term(str(term.get("name", f"{start}～{end}")), start, end))
         for key in ("autumn", "spring"):
             if key in calendar:
-                pair = self.get(calendar, key, list, "calendar.")
+                pair = self.setting(calendar, "calendar", key)
                 if len(pair) != 2 or not all(isinstance(x, str) and len(x) == 5 for x in pair):
                     raise self.fail(f"calendar.{key}", '应写成 ["09-01", "01-20"] 的形式')
                 setattr(config, key, (pair[0], pair[1]))
         config.extra_holidays = [
-            self.date(d, "calendar.holidays") for d in self.get(calendar, "holidays", list, "calendar.", [])
+            self.date(d, "calendar.holidays") for d in self.setting(calendar, "calendar", "holidays")
         ]
         config.extra_workdays = [
-            self.date(d, "calendar.workdays") for d in self.get(calendar, "workdays", list, "calendar.", [])
+            self.date(d, "calendar.workdays") for d in self.setting(calendar, "calendar", "workdays")
         ]
         if "start_date" in calendar:
             config.start_date = self.date(calendar["start_date"], "calendar.start_date")
 
         school = self.section("school")
-        self.known(school, {"name", "classes", "outbreak_mode"}, "school.")
-        config.classes = [str(c) for c in self.get(school, "classes", list, "school.", [])]
-        config.school_name = self.get(school, "name", str, "school.", "")
-        config.outbreak_mode = self.get(school, "outbreak_mode", bool, "school.", False)
+        config.classes = [str(c) for c in self.setting(school, "school", "classes")]
+        config.school_name = self.setting(school, "school", "name")
+        config.outbreak_mode = self.setting(school, "school", "outbreak_mode")
 
         rules = self.section("rules")
         for rule_id, settings in rules.items():
@@ -296,28 +303,25 @@ class _Reader:
                 raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
             config.rule_settings[rule_id] = dict(settings)
 
-        config.nutrition = dict(self.section("nutrition"))
         try:
-            settings_from(config.nutrition)
+            config.nutrition = settings_from(self.section("nutrition"))
         except NutritionSettingsError as exc:
             raise self.fail("nutrition", str(exc)) from None
 
         sync = self.section("sync")
-        self.known(sync, {"interval_minutes", "state_db", "backups"}, "sync.")
-        config.interval_minutes = self.get(sync, "interval_minutes", (int, float), "sync.", 10)
+        config.interval_minutes = self.setting(sync, "sync", "interval_minutes")
         if config.interval_minutes <= 0:
             raise self.fail("sync.interval_minutes", "应大于 0")
         if "state_db" in sync:
-            config.state_db = self.path(self.get(sync, "state_db", str, "sync."), "sync.state_db")
+            config.state_db = self.path(self.setting(sync, "sync", "state_db"), "sync.state_db")
         else:
-            config.state_db = self.base / "var" / "houqin.sqlite3"
-        config.backups = self.get(sync, "backups", int, "sync.", 10)
+            config.state_db = self.base / default("sync", "state_db")
+        config.backups = self.setting(sync, "sync", "backups")
 
         google = self.section("google")
-        self.known(google, {"credentials", "api_base", "spreadsheets"}, "google.")
-        creds = self.get(google, "credentials", str, "google.")
+        creds = self.setting(google, "google", "credentials")
         config.google.credentials = str(self.path(creds, "google.credentials")) if creds else None
-        config.google.api_base = self.get(google, "api_base", str, "google.")
+        config.google.api_base = self.setting(google, "google", "api_base")
         for i, sheet in enumerate(self.get(google, "spreadsheets", list, "google.", [])):
             where = f"google.spreadsheets[{i}]"
             if not isinstance(sheet, dict) or not (sheet.get("key") or sheet.get("url")):
@@ -334,19 +338,16 @@ class _Reader:
             )
 
         web = self.section("web")
-        self.known(web, {"host", "port", "password", "secret_key", "https", "proxy", "public_url"}, "web.")
-        config.web.host = self.get(web, "host", str, "web.", config.web.host)
-        config.web.port = self.get(web, "port", int, "web.", config.web.port)
-        config.web.password = self.get(web, "password", str, "web.") or None
-        config.web.secret_key = self.get(web, "secret_key", str, "web.") or None
-        config.web.https = self.get(web, "https", bool, "web.", False)
-        config.web.proxy = self.get(web, "proxy", bool, "web.", False)
-        config.web.public_url = self.get(web, "public_url", str, "web.") or None
+        config.web.host = self.setting(web, "web", "host")
+        config.web.port = self.setting(web, "web", "port")
+        config.web.password = self.setting(web, "web", "password") or None
+        config.web.secret_key = self.setting(web, "web", "secret_key") or None
+        config.web.https = self.setting(web, "web", "https")
+        config.web.proxy = self.setting(web, "web", "proxy")
+        config.web.public_url = self.setting(web, "web", "public_url") or None
 
         limits = self.section("limits")
-        self.known(limits, {"max_unzipped_mb", "max_rows", "max_columns"}, "limits.")
-        caps = {key: self.get(limits, key, int, "limits.", getattr(config.limits, key))
-                for key in ("max_unzipped_mb", "max_rows", "max_columns")}
+        caps = {key.name: self.setting(limits, "limits", key.name) for key in declaration.section("limits").keys}
         for key, value in caps.items():
             if value <= 0:
                 raise self.fail(f"limits.{key}", "应大于 0")

@@ -15,6 +15,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sync.config import declaration
 from sync.config import loader as config_module
 from sync.config.loader import ConfigError
 from sync.errors import HouqinError
@@ -35,7 +36,7 @@ class Answers:
     classes: list[str] = field(default_factory=list)
     password: str = ""
     lan: bool = False
-    port: int = 8000
+    port: int = declaration.default("web", "port")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -115,48 +116,25 @@ def gather(args: argparse.Namespace) -> Answers:
     return answers
 
 
-def _toml_string(text: str) -> str:
-    """A TOML string; a literal one ('...') when possible, so Windows paths read as typed."""
-    if "'" not in text and not any(ord(c) < 32 for c in text):
-        return f"'{text}'"
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t") + '"'
+WIZARD_HEADER = """Houqin 后勤：本园的配置（由 houqin setup 生成，可以用记事本修改，改后重启 Houqin）。
+全部设置的说明见安装包或项目里的 houqin.example.toml。状态数据库和日志在本文件旁边的 var 文件夹里。"""
 
 
 def render(answers: Answers) -> str:
-    """The config file, commented in Chinese like houqin.example.toml."""
-    lines = [
-        "# Houqin 后勤：本园的配置（由 houqin setup 生成，可以用记事本修改，改后重启 Houqin）。",
-        "# 全部设置的说明见安装包或项目里的 houqin.example.toml。状态数据库和日志在本文件旁边的 var 文件夹里。",
-        "",
-        "timezone = 'Asia/Shanghai'",
-        "language = 'zh'",
-        "",
-        "[school]",
-        f"name = {_toml_string(answers.name)}",
-    ]
-    if answers.classes:
-        lines.append("classes = [" + ", ".join(_toml_string(c) for c in answers.classes) + "]")
-    else:
-        lines.append("# classes = ['小一班', '中一班', '大一班']   # 不写时取“幼儿健康档案”里出现的班级")
-    lines += [
-        "",
-        "[sources]",
-        "# 老师们保存后勤表格的文件夹（Windows 路径写在单引号里）。",
-        f"paths = [{_toml_string(str(answers.folder))}]",
-        "",
-        "[sync]",
-        "interval_minutes = 10",
-        "backups = 10",
-        "",
-        "[web]",
-        "# 127.0.0.1：只有这台电脑能打开状态页；0.0.0.0：园里其他电脑也能打开（必须有密码）。",
-        f"host = '{'0.0.0.0' if answers.lan else '127.0.0.1'}'",
-        f"port = {answers.port}",
-    ]
-    if answers.password:
-        lines.append(f"password = {_toml_string(answers.password)}")
-    else:
-        lines.append("# password = '...'   # 或用环境变量 HOUQIN_WEB_PASSWORD")
+    """The config file: the answers, and the declaration's defaults and help for the rest."""
+    def lines_of(section: str, key: str, value=None, shown: bool = True) -> list[str]:
+        return declaration.key_lines(declaration.section(section).key(key), value, shown=shown,
+                                     string=declaration.literal_string)
+
+    lines = [f"# {line}" for line in WIZARD_HEADER.splitlines()] + [""]
+    lines += lines_of("", "timezone") + lines_of("", "language")
+    lines += ["", "[school]", *lines_of("school", "name", answers.name)]
+    lines += lines_of("school", "classes", answers.classes or None, shown=bool(answers.classes))
+    lines += ["", "[sources]", *lines_of("sources", "paths", [str(answers.folder)])]
+    lines += ["", "[sync]", *lines_of("sync", "interval_minutes"), *lines_of("sync", "backups")]
+    lines += ["", "[web]", *lines_of("web", "host", "0.0.0.0" if answers.lan else None)]
+    lines += lines_of("web", "port", answers.port)
+    lines += lines_of("web", "password", answers.password or None, shown=bool(answers.password))
     return "\n".join(lines) + "\n"
 
 

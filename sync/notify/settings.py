@@ -17,7 +17,6 @@ from sync.notify.model import LEVELS, Channel, NotifySettings
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
-NOTIFY_KEYS = ("digest_time", "quiet_hours", "channels", "people")
 CHANNEL_KEYS = ("name", "url", "sheets", "immediate", "digest")
 
 
@@ -28,13 +27,7 @@ class Reader(Protocol):
 
     def fail(self, where: str, what: str) -> Exception: ...
 
-
-def _refuse_unknown(reader: Reader, table: dict[str, Any], known: tuple[str, ...], where: str) -> None:
-    for key in table:
-        if key not in known:
-            near = difflib.get_close_matches(key, known, n=1)
-            hint = f"，是不是想写 {near[0]}？" if near else ""
-            raise reader.fail(f"{where}{key}", f"不认识的设置{hint}（可用：{'、'.join(known)}）")
+    def known(self, table: dict[str, Any], keys: set[str], where: str) -> None: ...
 
 
 def _clock(reader: Reader, value: Any, where: str) -> time:
@@ -59,9 +52,9 @@ def expand(url: str, where: str, reader: Reader) -> tuple[str, tuple[str, ...]]:
 
 
 def read_notify(reader: Reader, section: dict[str, Any]) -> NotifySettings:
-    """The `[notify]` table, checked; raise the reader's error naming the setting when wrong."""
+    """The `[notify]` table (its keys already checked against sync/config/declaration.py);
+    raise the reader's error naming the setting when wrong."""
     settings = NotifySettings()
-    _refuse_unknown(reader, section, NOTIFY_KEYS, "notify.")
     if "digest_time" in section:
         text = reader.get(section, "digest_time", str, "notify.")
         settings.digest_time = _clock(reader, text, "notify.digest_time") if text else None
@@ -83,7 +76,7 @@ def read_notify(reader: Reader, section: dict[str, Any]) -> NotifySettings:
         where = f"notify.channels[{i}]"
         if not isinstance(raw, dict):
             raise reader.fail(where, '每个通知渠道是一个表：[[notify.channels]] name = "园务群" url = "…"')
-        _refuse_unknown(reader, raw, CHANNEL_KEYS, where + ".")
+        reader.known(raw, set(CHANNEL_KEYS), where + ".")
         name = reader.get(raw, "name", str, where + ".", "") or f"渠道{i + 1}"
         if name in names:
             raise reader.fail(where + ".name", f"渠道名“{name}”重复了，每个渠道的名字要不同")

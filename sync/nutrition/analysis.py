@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from rules.model import Finding
-from rules.nutrition import Analysis, FoodTable, NutritionSettings, Period, analyse, settings_from
+from rules.nutrition import Analysis, FoodTable, NutritionSettings, Period, analyse
 from rules.nutrition.sheets import inputs_from
 from rules.validate import TypedTable
 from sync.nutrition.data import shipped_dris, shipped_foods
@@ -39,8 +39,8 @@ def recent_months(today: date) -> list[Period]:
     return [this, Period.month(before.year, before.month)]
 
 
-def monthly(tables: Sequence[TypedTable], config_table: dict[str, Any], today: date) -> tuple[list[Finding], dict[str, Any]]:
+def monthly(tables: Sequence[TypedTable], settings: NutritionSettings, today: date) -> tuple[list[Finding], dict[str, Any]]:
     """Threshold findings and the summary the status page shows, for this month and the last."""
-    analyses, _ = analyse_tables(tables, settings_from(config_table), recent_months(today))
+    analyses, _ = analyse_tables(tables, settings, recent_months(today))
     findings = [f for a in analyses for f in a.findings]
     return findings, {"months": [a.as_json() for a in analyses if a.days]}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from rules.nutrition import Period, settings_from
+from rules.nutrition import Period
 from sync.config.loader import Config
 from sync.errors import EXIT_FAILED, EXIT_OK, HouqinError
 from sync.output.files import check_target, write_json_output, write_output, write_text_output
@@ -79,7 +79,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
         print(failed.error, file=sys.stderr)
     if not result.reads:
         return EXIT_FAILED
-    settings = settings_from(config.nutrition)
+    settings = config.nutrition
     [analysis], foods = analyse_tables(result.tables, settings, [period])
     if args.format == "xlsx":
         from sync.nutrition.xlsx import write_report

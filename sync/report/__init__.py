@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from rules.kinds.base import Settings
-from rules.nutrition import Period, settings_from
+from rules.nutrition import NutritionSettings, Period
 from rules.pack.spec import Pack
 from rules.term_report import calendar_for, choose_term, term_report
 from rules.term_report.nutrition import nutrition_figures
@@ -16,7 +16,7 @@ from rules.validate import TypedTable
 
 def report_for_tables(settings: Settings, pack: Pack, tables: list[TypedTable], term_name: str | None = None,
                       start: date | None = None, end: date | None = None,
-                      nutrition: dict[str, Any] | None = None) -> dict[str, Any]:
+                      nutrition: NutritionSettings | None = None) -> dict[str, Any]:
     """The figures of one term (by name, by dates, else the current one) as of settings.today,
     with the menu's nutrition over the term's days when `nutrition` (the [nutrition] settings) is given."""
     term = choose_term(calendar_for(settings), settings.today, term_name, start, end)
@@ -26,6 +26,6 @@ def report_for_tables(settings: Settings, pack: Pack, tables: list[TypedTable], 
 
         last = min(term.end, settings.today)
         if term.start <= last:
-            (analysis,), _ = analyse_tables(tables, settings_from(nutrition), [Period(term.start, last)])
+            (analysis,), _ = analyse_tables(tables, nutrition, [Period(term.start, last)])
             report["figures"].update((f.id, f.as_dict()) for f in nutrition_figures(analysis))
     return report
