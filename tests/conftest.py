@@ -1,17 +1,21 @@
-"""Shared fixtures: the real pack, the corpus folder beside the project; every test process's
-user folders made temporary before any test runs (subprocesses inherit them)."""
+"""Shared fixtures: the real pack, the corpus folder beside the project, the loopback fake of
+the Sheets API, a headless Chromium, the status page's app over a recorded state database;
+every test process's user folders made temporary before any test runs (subprocesses inherit
+them). Helpers that are not fixtures live in tests/support.py and the *_helpers modules."""
 
 from __future__ import annotations
 
 import atexit
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, settings
 
 from sync.config.pack_file import read_pack
-from tests.support import CORPUS, PROFILE, isolate_user_folders, require
+from tests.fake_sheets import FakeSheets
+from tests.support import CHROMIUM, CORPUS, PROFILE, isolate_user_folders, require
 
 # Before anything reads a user folder: `houqin serve`/`check` without arguments, the state
 # database of a run given only paths, `setup`'s documents folder, the autostart unit.
@@ -39,3 +43,45 @@ def pack():
 def corpus() -> Path:
     require(CORPUS.is_dir(), f"the shared corpus is not at {CORPUS}")
     return CORPUS
+
+
+@pytest.fixture
+def fake():
+    """The loopback fake of the Google Sheets API."""
+    with FakeSheets() as server:
+        yield server
+
+
+@pytest.fixture
+def browser():
+    """A real headless Chromium (Debian's), through Playwright."""
+    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (Debian package chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run", "--disable-quic"])
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """make_app(record, **options): the real Flask app over a state database in tmp_path that
+    `record(path)` filled; `app.config["calls"]` counts the 立即同步 requests."""
+    from sync.config.loader import Config
+    from webapp import create_app
+
+    def make(record: Callable[[Path], object] | None = None, **options):
+        config = Config(paths=[tmp_path], state_db=tmp_path / "state.sqlite3")
+        if record is not None:
+            record(config.state_db)
+        calls: list[int] = []
+        options.setdefault("trigger_sync", lambda: calls.append(1) or True)
+        application = create_app(config, secret_key="test", **options)
+        application.config["calls"] = calls
+        return application
+
+    return make

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from sync.config.loader import Config
 from sync.cycle.run import run_cycle
@@ -14,6 +14,7 @@ from sync.notify.hook import after_cycle
 from sync.notify.model import Channel, NotifySettings
 from sync.state import store as state
 from tests.fake_bots import FakeBots
+from tests.support import TODAY
 
 STOCK_HEADERS = ["物品名称", "类别", "单位", "数量", "最低库存", "入库日期", "到期日期", "存放位置", "经手人"]
 
@@ -53,3 +54,16 @@ def cycle(config: Config, today: date, now: datetime | None = None, service: boo
     state.record_run(Path(config.state_db), result)
     after_cycle(config, result, now=now, digests=service)
     return result
+
+
+def set_milk_expiry(folder: Path, days_from_today: int) -> None:
+    """Staff correct (or mistype) the milk's date in the canteen workbook."""
+    path = folder / "books" / "食堂管理.xlsx"
+    book = load_workbook(path)
+    sheet = book["库存"]
+    header = next(r for r in sheet.iter_rows(max_row=5) if any(c.value == "物品名称" for c in r))
+    columns = {c.value: c.column for c in header}
+    for row in sheet.iter_rows(min_row=header[0].row + 1):
+        if row[columns["物品名称"] - 1].value == "纯牛奶":
+            row[columns["到期日期"] - 1].value = TODAY + timedelta(days=days_from_today)
+    book.save(path)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import subprocess
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -66,3 +68,25 @@ MACHINE_EXAMPLES = int(os.environ.get("HOUQIN_MACHINE_EXAMPLES", {"ci": 200, "lo
 MACHINE_SETTINGS: dict = {"max_examples": MACHINE_EXAMPLES, "stateful_step_count": 6}
 if os.environ.get("HOUQIN_MACHINE_SHRINK") == "0":  # exploring: report the first failure as found
     MACHINE_SETTINGS["phases"] = [Phase.explicit, Phase.reuse, Phase.generate]
+
+
+def assert_one_clear_failure(done: subprocess.CompletedProcess, *words: str) -> None:
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr + done.stdout
+    message = done.stderr.strip()
+    assert message and len(message.splitlines()) <= 2, message
+    for word in words:
+        assert word in message, message
+
+
+# The folder beside a workbook where Houqin keeps its backups (sync/sources/xlsx/file_safety.py).
+BACKUPS = ".houqin-backups"
+
+
+def leftovers(folder: Path) -> list[str]:
+    """Hidden files Houqin may leave beside a workbook (temporaries, originals set aside)."""
+    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != BACKUPS)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = ROOT / "tests" / "screenshots"

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -12,27 +10,11 @@ from pypdf import PdfReader
 
 from sync.demo import write_demo
 from tests.service_helpers import Served
-from tests.support import ROOT, TODAY, require
+from tests.support import SCREENSHOTS, TODAY
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-SCREENSHOTS = ROOT / "tests" / "screenshots"
 SCRIPT = "<script>alert(1)</script>"
-
-
-@pytest.fixture
-def browser():
-    require(Path(CHROMIUM).exists(), f"Chromium is not installed at {CHROMIUM} (Debian package chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--disable-sync", "--no-first-run", "--disable-quic"])
-        yield launched
-        launched.close()
 
 
 def test_status_page_in_a_real_browser(browser, tmp_path):

@@ -9,20 +9,11 @@ import sys
 import python_calamine
 from openpyxl import load_workbook
 
-from tests.support import ROOT
+from tests.support import ROOT, assert_one_clear_failure
 
 
 def sync(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sync", *args], cwd=cwd, capture_output=True, text=True, timeout=180)
-
-
-def assert_one_clear_failure(done: subprocess.CompletedProcess, *words: str) -> None:
-    assert done.returncode == 2, (done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr + done.stdout
-    message = done.stderr.strip()
-    assert message and len(message.splitlines()) <= 2, message
-    for word in words:
-        assert word in message, message
 
 
 def test_bad_schema_names_the_file_and_json_path(tmp_path):

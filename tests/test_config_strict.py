@@ -12,8 +12,7 @@ import pytest
 
 from sync.cli.entry import main
 from tests.hostile_files import stock_sheet
-from tests.support import ROOT
-from tests.test_cli import assert_one_clear_failure
+from tests.support import ROOT, assert_one_clear_failure
 
 
 def sync(*args: str) -> subprocess.CompletedProcess:

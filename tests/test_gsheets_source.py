@@ -10,7 +10,6 @@ from rules.alerts import ALERT_HEADER
 from sync.config.loader import Config
 from sync.cycle.run import check, run_cycle
 from sync.demo import write_demo
-from tests.fake_sheets import FakeSheets
 from tests.gsheets_helpers import google_config, upload_folder
 from tests.support import TODAY
 
@@ -20,12 +19,6 @@ def demo_folder(tmp_path_factory):
     folder = tmp_path_factory.mktemp("demo")
     write_demo(folder, today=TODAY)
     return folder
-
-
-@pytest.fixture
-def fake():
-    with FakeSheets() as server:
-        yield server
 
 
 def comparable(findings):

@@ -90,6 +90,20 @@ def test_rules_import_nothing_with_io_nor_an_outer_layer():
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
+def test_no_test_module_imports_another_and_fixtures_are_shared_through_conftest():
+    """Helpers live in tests/support.py and the *_helpers modules, fixtures in conftest.py."""
+    offenders = {}
+    for path in (ROOT / "tests").glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith(("tests.test_", "tests.conftest")):
+                offenders.setdefault(path.name, []).append(node.module)
+    assert offenders == {}
+
+
+def test_at_most_a_few_modules_directly_in_sync():
+    assert len(list((ROOT / "sync").glob("*.py"))) <= 8
+
+
 def test_architecture_page_names_only_folders_that_exist():
     text = (ROOT / "docs" / "ARCHITECTURE.md").read_text(encoding="utf-8")
     folders = set(re.findall(r"`((?:rules|sync|webapp|tests|bench)(?:/[\w.]+)*/)`", text))

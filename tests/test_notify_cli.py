@@ -11,17 +11,16 @@ import os
 import subprocess
 import sys
 import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
 from sync.cli.entry import main
 from sync.config import loader as config_module
 from sync.demo import write_demo
 from sync.state import store as state
 from tests.fake_bots import FakeBots
+from tests.notify_helpers import set_milk_expiry
 from tests.service_helpers import Served, free_port
 from tests.support import ROOT, TODAY
 from webapp import create_app
@@ -58,19 +57,6 @@ def hook():
     fake = FakeBots()
     yield fake
     fake.close()
-
-
-def set_milk_expiry(folder: Path, days_from_today: int) -> None:
-    """Staff correct (or mistype) the milk's date in the canteen workbook."""
-    path = folder / "books" / "食堂管理.xlsx"
-    book = load_workbook(path)
-    sheet = book["库存"]
-    header = next(r for r in sheet.iter_rows(max_row=5) if any(c.value == "物品名称" for c in r))
-    columns = {c.value: c.column for c in header}
-    for row in sheet.iter_rows(min_row=header[0].row + 1):
-        if row[columns["物品名称"] - 1].value == "纯牛奶":
-            row[columns["到期日期"] - 1].value = TODAY + timedelta(days=days_from_today)
-    book.save(path)
 
 
 def run(config: Path) -> subprocess.CompletedProcess:

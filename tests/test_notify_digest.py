@@ -18,10 +18,9 @@ from aiosmtpd.smtp import AuthResult
 from sync.demo import write_demo
 from sync.notify.model import Channel
 from tests.fake_bots import FakeBots
-from tests.notify_helpers import cycle, notify_config
+from tests.notify_helpers import cycle, notify_config, set_milk_expiry
 from tests.service_helpers import free_port
 from tests.support import TODAY
-from tests.test_notify_cli import set_milk_expiry
 
 ZONE = ZoneInfo("Asia/Shanghai")
 USER, PASSWORD = "houqin", "Sm7pPassw0rd"

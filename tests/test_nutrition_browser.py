@@ -14,9 +14,9 @@ from sync.cycle.outcome import RunResult, SourceResult
 from sync.demo import write_demo
 from sync.nutrition.data import shipped_dris
 from sync.state import store as state
+from tests.nutrition_helpers import FOODS
 from tests.service_helpers import Served
-from tests.test_browser import SCREENSHOTS, browser  # noqa: F401 - the fixture
-from tests.test_nutrition_analysis import FOODS
+from tests.support import SCREENSHOTS
 from webapp import create_app
 
 pytestmark = pytest.mark.browser

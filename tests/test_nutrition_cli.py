@@ -20,8 +20,8 @@ from rules.nutrition.foods import NUTRIENTS
 from sync.cli.entry import main
 from sync.demo import write_demo
 from sync.nutrition.xlsx import CHART_TITLE
+from tests.nutrition_helpers import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
 from tests.support import ROOT, require
-from tests.test_nutrition_analysis import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
 
 # 11-04's 青菜饭 is written the way staff often do, in 每周食谱's 主要食材 cell, not in 食谱用料.
 IN_CELL = (date(2026, 11, 4), "午餐", "青菜饭")

@@ -61,10 +61,8 @@ def record(db, findings=FINDINGS, when=NOW, report=REPORT):
 
 
 @pytest.fixture
-def client(tmp_path):
-    config = Config(paths=[tmp_path], state_db=tmp_path / "state.sqlite3")
-    record(config.state_db)
-    return create_app(config, trigger_sync=lambda: True, secret_key="test").test_client()
+def client(make_app):
+    return make_app(record).test_client()
 
 
 def text_of(html: str) -> str:

@@ -20,8 +20,7 @@ from sync.config.loader import Config
 from sync.cycle.run import run_cycle
 from tests.staff_snapshot import differences, snapshot
 from tests.staff_workbooks import make_staff_workbook
-from tests.support import ROOT, TODAY
-from tests.test_trust_swap import leftovers
+from tests.support import ROOT, TODAY, leftovers
 
 STEPS = 8  # numbered in sync/sources/xlsx (swap_step): lock taken ... old backups pruned
 

@@ -7,7 +7,6 @@ import pytest
 
 from rules.alerts import ALERT_HEADER
 from sync.cycle.run import run_cycle
-from tests.fake_sheets import FakeSheets
 from tests.gsheets_helpers import google_config
 from tests.support import TODAY
 
@@ -32,12 +31,6 @@ def theirs_of(fake, key: str) -> list[dict]:
     """Staff's rules (their colours have full green; Houqin's amber and red do not)."""
     return [r for r in fake.conditional_formats(key, "安全检查")
             if r["booleanRule"]["format"]["backgroundColor"]["green"] == 1.0]
-
-
-@pytest.fixture
-def fake():
-    with FakeSheets() as server:
-        yield server
 
 
 def test_unheaded_staff_notes_right_of_the_headers_are_never_overwritten(fake, pack):

@@ -16,14 +16,9 @@ from sync.config.loader import Config
 from sync.cycle.run import run_cycle
 from tests.staff_snapshot import differences, snapshot
 from tests.staff_workbooks import make_staff_workbook
-from tests.support import ROOT, TODAY
+from tests.support import ROOT, TODAY, leftovers
 
 BACKUPS = ".houqin-backups"
-
-
-def leftovers(folder: Path) -> list[str]:
-    """Hidden files Houqin may leave beside a workbook (temporaries, originals set aside)."""
-    return sorted(p.name for p in folder.iterdir() if p.name.startswith(".") and p.name != BACKUPS)
 
 
 def cycle(folder: Path, **config):

@@ -41,13 +41,8 @@ def record(db, password=None):
 
 
 @pytest.fixture
-def app(tmp_path):
-    config = Config(paths=[tmp_path], state_db=tmp_path / "state.sqlite3")
-    record(config.state_db)
-    calls = []
-    application = create_app(config, trigger_sync=lambda: calls.append(1) or True, secret_key="test")
-    application.config["calls"] = calls
-    return application
+def app(make_app):
+    return make_app(record)
 
 
 def every_tab(client, lang: str = "") -> str:
