@@ -25,47 +25,14 @@ from sync.config.pack_file import pack_for
 from sync.cycle.outcome import RunResult, SourceResult
 from sync.nutrition import analysis as nutrition
 from sync.nutrition.data import shipped_foods
-from sync.sources.base import ReadResult, Source, SourceError, WriteOutcome
+from sync.sources.base import ReadResult, Source, WriteOutcome
 from sync.sources.failures import as_source_error
-from sync.sources.xlsx.leftovers import WHOLE_FILE, recover_folders
-from sync.sources.xlsx.source import WorkbookSource, discover, empty_folder
+from sync.sources.registry import make_sources, prepare
 
 
 def today_for(config: Config) -> date:
     """The local date where the kindergarten is, not where the server's clock thinks."""
     return datetime.now(config.zone).date()
-
-
-def make_sources(config: Config) -> list[Source]:
-    sources: list[Source] = []
-    for path in config.paths:
-        found = discover([path])
-        if found:
-            sources.extend(WorkbookSource(workbook, config.backups, config.limits) for workbook in found)
-        else:  # an emptied or mistyped folder is a source that failed, never "no problems"
-            sources.append(UnavailableSource(str(path), empty_folder(path), kind="xlsx"))
-    if config.google.spreadsheets:
-        from sync.sources.gsheets.source import google_sources
-
-        try:
-            sources.extend(google_sources(config))
-        except Exception as exc:  # noqa: BLE001 - no usable key: each spreadsheet fails, the workbooks go on
-            sources.extend(UnavailableSource(f"Google 表格 {s.key}", as_source_error(f"Google 表格 {s.key}", exc))
-                           for s in config.google.spreadsheets)
-    return sources
-
-
-class UnavailableSource:
-    """A source that cannot even be opened; reading it reports why, every cycle."""
-
-    def __init__(self, name: str, error: SourceError, kind: str = "gsheets"):
-        self.name, self.error, self.kind = name, error, kind
-
-    def read(self, pack: Pack) -> ReadResult:
-        raise self.error
-
-    def write(self, read: ReadResult, alerts: dict[str, dict[int, Alert]]) -> WriteOutcome:
-        raise self.error
 
 
 @dataclass
@@ -101,8 +68,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
             continue
         result.reads[source.name] = read
         result.sources.append(SourceResult(source=source.name, kind=source.kind, read_ok=True,  # type: ignore[arg-type]
-                                           url=getattr(source, "url", None), sheet_ids=getattr(read.state, "sheet_ids", {}) or {},
-                                           sheets=sorted({t.sheet for t in read.tables} | {f.sheet for f in read.findings} | {WHOLE_FILE})))
+                                           url=read.url, sheet_ids=read.sheet_ids, sheets=read.covers))
         result.findings.extend(read.findings)
         for table in read.tables:
             typed, problems = validate(table, pack.sheet(table.sheet_id), today)
@@ -155,9 +121,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
     started = datetime.now(config.zone)
     pack = pack or pack_for(config)
     today = today or today_for(config)
-    # A write interrupted last time (power cut, killed process) is finished first, so that
-    # no workbook is missing from its name for longer than until this cycle.
-    recovered = recover_folders(config.paths) if write else []
+    recovered = prepare(config) if write else []  # each kind's housekeeping, before it is read
     sources = make_sources(config)
     result = check(config, pack, today, sources)
     if recovered:

@@ -2,7 +2,8 @@
 
 A source reads its sheets into `Table`s (through `rules.tables.build_tables`, so matching and
 header detection are the same everywhere) and writes alert texts back. The cycle does not
-know which kind it talks to.
+know which kind it talks to: what a kind needs besides (finishing an interrupted write,
+whole-file problems, links) is behind this interface and sync/sources/registry.py.
 """
 
 from __future__ import annotations
@@ -53,6 +54,17 @@ class ReadResult:
     state: Any = None
     # The pack's alert column header, which the write-back looks for and writes.
     alert_header: str = ALERT_HEADER
+    # Sheets besides its tables and findings that this read speaks for: an open alert on one
+    # of them is resolved when the read no longer finds it (a workbook's whole-file problems).
+    also_covers: tuple[str, ...] = ()
+    # Where staff open the source, and its sheets' ids there, for links to cells (Google).
+    url: str | None = None
+    sheet_ids: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def covers(self) -> list[str]:
+        """Every sheet this read speaks for: only their alerts may resolve."""
+        return sorted({t.sheet for t in self.tables} | {f.sheet for f in self.findings} | set(self.also_covers))
 
 
 class Source(Protocol):

@@ -50,7 +50,9 @@ class GoogleSheetsSource:
     def read(self, pack: Pack) -> ReadResult:
         # Spreadsheet tab title -> the pack sheet name it stands for, from the config's mapping.
         renamed = {title: name for name, title in self.settings.sheet_names.items()}
-        return read_spreadsheet(self.client, self.key, self.name, pack, renamed)
+        read = read_spreadsheet(self.client, self.key, self.name, pack, renamed)
+        read.url, read.sheet_ids = self.url, dict(read.state.sheet_ids)
+        return read
 
     def write(self, read: ReadResult, alerts: dict[str, dict[int, Alert]]) -> WriteOutcome:
         return write_spreadsheet(self.client, self.key, read, alerts)

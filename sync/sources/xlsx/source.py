@@ -11,6 +11,7 @@ from rules.pack.spec import Pack
 from rules.tables import build_tables, match_sheet
 from sync.sources.base import ReadResult, SourceError, WriteOutcome
 from sync.sources.xlsx.file_safety import FileFingerprint, fingerprint_bytes
+from sync.sources.xlsx.leftovers import WHOLE_FILE
 from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.reading import workbook_grids
 from sync.sources.xlsx.writing import SheetAlerts, write_alerts
@@ -80,7 +81,8 @@ class WorkbookSource:
         """The pack's sheets of this workbook as tables (other sheets are not even parsed)."""
         grids = self.grids(lambda title: match_sheet(title, pack) is not None)
         tables, findings = build_tables(self.name, grids, pack)
-        return ReadResult(tables=tables, findings=findings, state=self.state, alert_header=pack.alert_header)
+        return ReadResult(tables=tables, findings=findings, state=self.state, alert_header=pack.alert_header,
+                          also_covers=(WHOLE_FILE,))
 
     def grids(self, wanted: Callable[[str], bool]) -> list[tuple[str, list[list[Any]]]]:
         """(title, grid) of every sheet `wanted` accepts; grid[0] is sheet row 1.
