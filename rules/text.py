@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # A trailing unit in brackets, full- or half-width: 数量（千克）, 带量(克/人).
@@ -41,3 +42,12 @@ _ID = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx]|\d{15}|[A-Z]{1,2}\d{7,9})(?![0-
 def mask_ids(text: str) -> str:
     """Every ID number inside a text masked (the page, the API and notifications all use it)."""
     return _ID.sub(lambda m: mask_id(m[0]), text)
+
+
+def redact(text: str, secrets: Iterable[str], mask: str = "***", shortest: int = 3) -> str:
+    """`text` with every secret (a password, token, key) blanked out, the longest first so that
+    one secret inside another leaves nothing behind; values shorter than `shortest` are left
+    (blanking "a" would blank every "a"). Logs, pages and notifications all use this."""
+    for secret in sorted({s for s in secrets if s and len(s) >= shortest}, key=len, reverse=True):
+        text = text.replace(secret, mask)
+    return text

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from hypothesis import Phase
 
+from sync.sources.xlsx.file_safety import BACKUP_DIR
+
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 TODAY = date(2026, 11, 25)
@@ -79,8 +81,7 @@ def assert_one_clear_failure(done: subprocess.CompletedProcess, *words: str) -> 
         assert word in message, message
 
 
-# The folder beside a workbook where Houqin keeps its backups (sync/sources/xlsx/file_safety.py).
-BACKUPS = ".houqin-backups"
+BACKUPS = BACKUP_DIR  # the folder beside a workbook where Houqin keeps its backups
 
 
 def leftovers(folder: Path) -> list[str]:

@@ -16,9 +16,7 @@ from sync.config.loader import Config
 from sync.cycle.run import run_cycle
 from tests.staff_snapshot import differences, snapshot
 from tests.staff_workbooks import make_staff_workbook
-from tests.support import ROOT, TODAY, leftovers
-
-BACKUPS = ".houqin-backups"
+from tests.support import BACKUPS, ROOT, TODAY, leftovers
 
 
 def cycle(folder: Path, **config):

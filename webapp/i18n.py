@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from flask import Flask, g, request, session
 
 TEXTS = {
@@ -103,9 +105,17 @@ def lang() -> str:
     return g.get("lang", "zh")
 
 
-def t(key: str) -> str:
-    zh, en = TEXTS[key]
+def pick(zh: str, en: str) -> str:
+    """The text in the page's language: the one way every view chooses."""
     return en if lang() == "en" else zh
+
+
+def translator(texts: Mapping[str, tuple[str, str]]) -> Callable[[str], str]:
+    """`t(key)` over one table of (Chinese, English) texts; a view with its own words makes its own."""
+    return lambda key: pick(*texts[key])
+
+
+t = translator(TEXTS)
 
 
 def init_app(app: Flask) -> None:

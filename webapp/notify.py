@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, current_app, jsonify
 
 from webapp.db import get_db
-from webapp.i18n import lang
+from webapp.i18n import translator
 from webapp.masking import mask
 
 bp = Blueprint("notify", __name__)
@@ -31,9 +31,7 @@ TEXTS = {
 }
 
 
-def nt(key: str) -> str:
-    zh, en = TEXTS[key]
-    return en if lang() == "en" else zh
+nt = translator(TEXTS)
 
 
 def notify_status() -> list[dict[str, Any]]:

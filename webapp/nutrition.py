@@ -12,7 +12,7 @@ from markupsafe import Markup
 from rules.nutrition.foods import LABELS, LABELS_EN, NUTRIENT_KEYS, UNITS
 from sync.state import store as state
 from webapp.db import get_db
-from webapp.i18n import lang
+from webapp.i18n import lang, pick
 
 bp = Blueprint("nutrition", __name__)
 
@@ -36,8 +36,7 @@ WORDS = {
 
 
 def words() -> dict[str, str]:
-    english = lang() == "en"
-    return {key: (en if english else zh) for key, (zh, en) in WORDS.items()}
+    return {key: pick(zh, en) for key, (zh, en) in WORDS.items()}
 
 
 def percent_svg(month: dict[str, Any], limit: float, english: bool, width: int = 640) -> str:

@@ -10,6 +10,8 @@ import argparse
 import json
 import re
 import sys
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from sync.errors import EXIT_FAILED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, H
 from sync.install import places
 from sync.install import setup as setup_wizard
 from sync.nutrition import command as nutrition_cli
+from sync.report import command as report_command
 
 
 class UsageError(HouqinError):
@@ -75,57 +78,81 @@ def _prog() -> str:
     return "houqin" if Path(sys.argv[0]).stem.lower() in ("houqin", "houqinw") else "python -m sync"
 
 
+def add_sources(sub: argparse.ArgumentParser) -> None:
+    """Where the sheets are: a config file, or workbooks and folders named directly."""
+    sub.add_argument("paths", nargs="*", help="工作簿或文件夹（不用配置文件时）")
+    sub.add_argument("--config", help="TOML 配置文件")
+    sub.add_argument("--schema", help="表格定义文件（默认随程序的 sheets_schema.json）")
+
+
+@dataclass(frozen=True)
+class Common:
+    """What commands declared outside sync/cli/ use to declare their arguments like these."""
+
+    sources: Callable[[argparse.ArgumentParser], None] = add_sources
+    day: Callable[[str], date] = _today
+
+
+@dataclass(frozen=True)
+class Command:
+    """One subcommand: its name, its one-line help, its arguments and what it does (exit code).
+    Adding a command is one entry in COMMANDS."""
+
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser, Common], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _demo_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    sub.add_argument("--dir", default="demo_data", help="写到哪个文件夹（默认 demo_data）")
+    sub.add_argument("--today", type=common.day, help="示例数据围绕哪一天（默认今天）")
+
+
+def _check_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    common.sources(sub)
+    sub.add_argument("--today", type=common.day, help="按哪一天检查（默认今天）")
+    sub.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
+    sub.add_argument("--lang", choices=["zh", "en"], default=None, help="提示语言（默认中文）")
+
+
+def _run_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    common.sources(sub)
+    sub.add_argument("--today", type=common.day, help="按哪一天检查（默认今天）")
+    sub.add_argument("--lang", choices=["zh", "en"], default=None, help="写回表格的提醒用哪种语言（默认中文）")
+
+
+def _serve_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    common.sources(sub)
+    sub.add_argument("--host", help="监听地址（默认 127.0.0.1）")
+    sub.add_argument("--port", type=int, help="端口（默认 8000）")
+    sub.add_argument("--open", action="store_true", help="启动后在浏览器里打开状态页")
+
+
+def _notify_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    notify_commands = sub.add_subparsers(title="通知命令", dest="notify_command", metavar="{test,digest}",
+                                         required=True, parser_class=_Parser)
+    common.sources(notify_commands.add_parser("test", help="向每个通知渠道发一条测试消息，并说明结果"))
+    notify_digest = notify_commands.add_parser("digest", help="立即发送早报（不论时间和是否在园日）")
+    common.sources(notify_digest)
+    notify_digest.add_argument("--today", type=common.day, help="早报按哪一天（默认今天）")
+
+
+def _init_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    sub.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
+    sub.add_argument("--schema", help="表格定义文件")
+
+
+def _autostart_arguments(sub: argparse.ArgumentParser, common: Common) -> None:
+    sub.add_argument("action", choices=["install", "remove", "status"], help="install 设置、remove 取消、status 查看")
+    sub.add_argument("--config", help=f"配置文件（默认 {places.default_config()}）")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog=_prog(), description="Houqin 后勤：检查幼儿园后勤表格，并把提醒写回表格。")
     commands = parser.add_subparsers(title="命令", dest="command", required=True, parser_class=_Parser)
-
-    demo = commands.add_parser("demo", help="生成示例工作簿（含各种问题）")
-    demo.add_argument("--dir", default="demo_data", help="写到哪个文件夹（默认 demo_data）")
-    demo.add_argument("--today", type=_today, help="示例数据围绕哪一天（默认今天）")
-
-    def sources(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("paths", nargs="*", help="工作簿或文件夹（不用配置文件时）")
-        sub.add_argument("--config", help="TOML 配置文件")
-        sub.add_argument("--schema", help="表格定义文件（默认随程序的 sheets_schema.json）")
-
-    check = commands.add_parser("check", help="检查表格，只读不写")
-    sources(check)
-    check.add_argument("--today", type=_today, help="按哪一天检查（默认今天）")
-    check.add_argument("--format", choices=["text", "json"], default="text", help="输出格式：text（默认）或 json")
-    check.add_argument("--lang", choices=["zh", "en"], default=None, help="提示语言（默认中文）")
-
-    run = commands.add_parser("run", help="检查一次并把提醒写回表格")
-    sources(run)
-    run.add_argument("--today", type=_today, help="按哪一天检查（默认今天）")
-    run.add_argument("--lang", choices=["zh", "en"], default=None, help="写回表格的提醒用哪种语言（默认中文）")
-
-    serve = commands.add_parser("serve", help="定时同步并提供状态页")
-    sources(serve)
-    serve.add_argument("--host", help="监听地址（默认 127.0.0.1）")
-    serve.add_argument("--port", type=int, help="端口（默认 8000）")
-    serve.add_argument("--open", action="store_true", help="启动后在浏览器里打开状态页")
-
-    notify = commands.add_parser("notify", help="通知：向各渠道发测试消息，或立即发送早报")
-    notify_commands = notify.add_subparsers(title="通知命令", dest="notify_command", metavar="{test,digest}",
-                                            required=True, parser_class=_Parser)
-    sources(notify_commands.add_parser("test", help="向每个通知渠道发一条测试消息，并说明结果"))
-    notify_digest = notify_commands.add_parser("digest", help="立即发送早报（不论时间和是否在园日）")
-    sources(notify_digest)
-    notify_digest.add_argument("--today", type=_today, help="早报按哪一天（默认今天）")
-    nutrition_cli.add_parser(commands, sources)
-
-    from sync.report.command import add_parser as add_report_parser
-
-    add_report_parser(commands, sources, _today)
-
-    init = commands.add_parser("init", help="生成一个空白的后勤表格工作簿")
-    init.add_argument("--out", required=True, help="输出文件，例如 后勤表格.xlsx")
-    init.add_argument("--schema", help="表格定义文件")
-
-    setup_wizard.add_arguments(commands.add_parser("setup", help="设置向导：回答几个问题，生成配置文件 houqin.toml"))
-    autostart = commands.add_parser("autostart", help="开机登录后自动启动（Windows 计划任务 / Linux systemd）")
-    autostart.add_argument("action", choices=["install", "remove", "status"], help="install 设置、remove 取消、status 查看")
-    autostart.add_argument("--config", help=f"配置文件（默认 {places.default_config()}）")
+    for command in COMMANDS:
+        command.arguments(commands.add_parser(command.name, help=command.help), Common())
     return parser
 
 
@@ -281,9 +308,7 @@ def cmd_notify(args: argparse.Namespace) -> int:
 
 
 def cmd_report(args: argparse.Namespace) -> int:
-    from sync.report.command import run
-
-    return run(args, load_config, UsageError)
+    return report_command.run(args, load_config, UsageError)
 
 
 def cmd_setup(args: argparse.Namespace) -> int:
@@ -313,15 +338,25 @@ def cmd_nutrition(args: argparse.Namespace) -> int:
     return nutrition_cli.run(args, load_config(args))
 
 
-COMMANDS = {"demo": cmd_demo, "check": cmd_check, "run": cmd_run, "serve": cmd_serve, "init": cmd_init,
-            "nutrition": cmd_nutrition, "setup": cmd_setup, "autostart": cmd_autostart,
-            "report": cmd_report, "notify": cmd_notify}
+COMMANDS = (
+    Command("demo", "生成示例工作簿（含各种问题）", _demo_arguments, cmd_demo),
+    Command("check", "检查表格，只读不写", _check_arguments, cmd_check),
+    Command("run", "检查一次并把提醒写回表格", _run_arguments, cmd_run),
+    Command("serve", "定时同步并提供状态页", _serve_arguments, cmd_serve),
+    Command("notify", "通知：向各渠道发测试消息，或立即发送早报", _notify_arguments, cmd_notify),
+    Command("nutrition", "膳食营养分析（默认本月）", nutrition_cli.arguments, cmd_nutrition),
+    Command("report", "学期后勤数据和工作总结草稿（text/json/xlsx/docx）", report_command.arguments, cmd_report),
+    Command("init", "生成一个空白的后勤表格工作簿", _init_arguments, cmd_init),
+    Command("setup", "设置向导：回答几个问题，生成配置文件 houqin.toml", setup_wizard.add_arguments, cmd_setup),
+    Command("autostart", "开机登录后自动启动（Windows 计划任务 / Linux systemd）", _autostart_arguments, cmd_autostart),
+)
+BY_NAME = {command.name: command for command in COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return COMMANDS[args.command](args)
+        return BY_NAME[args.command].run(args)
     except HouqinError as exc:
         print(str(exc), file=sys.stderr)
         return exc.exit_code

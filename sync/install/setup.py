@@ -20,9 +20,9 @@ from sync.config import loader as config_module
 from sync.config.loader import ConfigError
 from sync.errors import HouqinError
 from sync.install import places
+from sync.sources.xlsx.suffixes import WORKBOOK_SUFFIXES
 
 BLANK_NAME = "后勤表格.xlsx"
-WORKBOOK_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods", ".et"}
 
 
 class SetupError(HouqinError):
@@ -39,7 +39,7 @@ class Answers:
     port: int = declaration.default("web", "port")
 
 
-def add_arguments(parser: argparse.ArgumentParser) -> None:
+def add_arguments(parser: argparse.ArgumentParser, common=None) -> None:
     parser.add_argument("--config", help=f"配置文件写到哪里（默认 {places.default_config()}）")
     parser.add_argument("--folder", help="共享文件夹：老师们保存后勤表格的文件夹")
     parser.add_argument("--name", help="幼儿园名称")

@@ -28,6 +28,7 @@ import requests
 from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.wecombot import NotifyWeComBot
 
+from rules.text import redact as redact_text
 from sync.notify.model import TOKEN_HOSTS, Channel
 
 _apprise_log = logging.getLogger("apprise")
@@ -189,9 +190,7 @@ def describe(channel: Channel) -> str:
 
 def redact(text: str, channel: Channel) -> str:
     """Text about a channel with its token, secret, key and password blanked out."""
-    for value in channel.secret_parts():
-        text = text.replace(value, "***")
-    return text
+    return redact_text(text, channel.secret_parts(), shortest=1)
 
 
 class _HideSecrets(logging.Filter):
@@ -204,9 +203,7 @@ class _HideSecrets(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
         if any(value in message for value in self.values):
-            for value in sorted(self.values, key=len, reverse=True):
-                message = message.replace(value, "***")
-            record.msg, record.args = message, ()
+            record.msg, record.args = redact_text(message, self.values, shortest=1), ()
         return True
 
 

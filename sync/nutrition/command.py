@@ -7,7 +7,6 @@ import argparse
 import json
 import re
 import sys
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -35,9 +34,9 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2026-11-01，实际是 {text!r}") from None
 
 
-def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None]) -> None:
-    sub = commands.add_parser("nutrition", help="膳食营养分析（默认本月）")
-    sources(sub)
+def arguments(sub: argparse.ArgumentParser, common) -> None:
+    """The command's arguments (sync/cli/entry.py's COMMANDS lists it)."""
+    common.sources(sub)
     sub.add_argument("--month", type=_month, help="分析哪个月，例如 2026-11（默认本月）")
     sub.add_argument("--from", dest="start", type=_day, help="自定时段的第一天，例如 2026-10-01（与 --to 一起用）")
     sub.add_argument("--to", dest="end", type=_day, help="自定时段的最后一天，例如 2026-12-31")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
 
 from sync.output.files import check_target, write_json_output, write_output, write_text_output
@@ -13,9 +12,10 @@ from sync.output.files import check_target, write_json_output, write_output, wri
 FORMATS = ("text", "json", "xlsx", "docx")
 
 
-def add_parser(commands, sources: Callable[[argparse.ArgumentParser], None], day: Callable[[str], object]) -> None:
-    report = commands.add_parser("report", help="学期后勤数据和工作总结草稿（text/json/xlsx/docx）")
-    sources(report)
+def arguments(report: argparse.ArgumentParser, common) -> None:
+    """The command's arguments (sync/cli/entry.py's COMMANDS lists it)."""
+    day = common.day
+    common.sources(report)
     report.add_argument("--term", help="学期名称，例如 2026年秋季学期（默认本学期）")
     report.add_argument("--from", dest="start", type=day, help="自定起止：开始日期 YYYY-MM-DD（与 --to 一起用）")
     report.add_argument("--to", dest="end", type=day, help="自定起止：结束日期 YYYY-MM-DD")

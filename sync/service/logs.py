@@ -15,6 +15,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 
+from rules.text import redact
 from sync.config.loader import Config
 
 LOG_MAX_BYTES = 1_000_000
@@ -50,9 +51,7 @@ class SecretFilter(logging.Filter):
         if self.secrets:
             text = record.getMessage()
             if any(secret in text for secret in self.secrets):
-                for secret in self.secrets:
-                    text = text.replace(secret, MASK)
-                record.msg, record.args = text, None
+                record.msg, record.args = redact(text, self.secrets, MASK), None
         return True
 
 

@@ -10,15 +10,12 @@ from rules.alerts import Alert
 from rules.pack.spec import Pack
 from rules.tables import build_tables, match_sheet
 from sync.sources.base import ReadResult, SourceError, WriteOutcome
-from sync.sources.xlsx.file_safety import FileFingerprint, fingerprint_bytes
+from sync.sources.xlsx.file_safety import BACKUP_DIR, FileFingerprint, fingerprint_bytes
 from sync.sources.xlsx.leftovers import WHOLE_FILE
 from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.reading import workbook_grids
+from sync.sources.xlsx.suffixes import WORKBOOK_SUFFIXES, WRITABLE_SUFFIXES
 from sync.sources.xlsx.writing import SheetAlerts, write_alerts
-
-WRITABLE_SUFFIXES = {".xlsx", ".xlsm"}
-READONLY_SUFFIXES = {".xls", ".ods", ".et"}
-BACKUP_DIR = ".houqin-backups"
 
 READONLY_REASONS = {
     ".xls": ("旧版 Excel（.xls）格式只能检查，不能安全写回提醒；另存为 .xlsx 后即可写回",
@@ -45,7 +42,7 @@ def discover(paths: Iterable[Path]) -> list[Path]:
                 if BACKUP_DIR in child.parts or any(p.startswith(".") for p in child.relative_to(path).parts):
                     continue
                 suffix = child.suffix.lower()
-                if child.is_file() and suffix in WRITABLE_SUFFIXES | READONLY_SUFFIXES and not is_lock_or_temp(child):
+                if child.is_file() and suffix in WORKBOOK_SUFFIXES and not is_lock_or_temp(child):
                     found.append(child)
         else:
             found.append(path)

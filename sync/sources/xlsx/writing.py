@@ -39,6 +39,7 @@ from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.parts import sheet_parts, workbook_part
 from sync.sources.xlsx.sheet_edit import SheetAlerts, SheetEdit, edit_sheet
 from sync.sources.xlsx.sheet_xml import NotWritable, SharedStrings, SheetXml, prefix_of
+from sync.sources.xlsx.suffixes import WRITABLE_SUFFIXES
 
 __all__ = ["FileFingerprint", "SheetAlerts", "write_alerts", "writable_reason"]
 
@@ -106,7 +107,7 @@ def _styles_member(archive: zipfile.ZipFile) -> str | None:
 def writable_reason(path: Path) -> str | None:
     """Why Houqin will not write this file, in plain Chinese; None when it may."""
     suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
+    if suffix not in WRITABLE_SUFFIXES:
         return f"{suffix} 格式只能检查，不能写回提醒"
     try:
         with zipfile.ZipFile(path) as archive:
@@ -163,7 +164,7 @@ def write_alerts(path: Path, sheets: dict[str, SheetAlerts], *, backups: int = 1
     A sheet with more XML than `limits.sliced_from` is edited a slice of rows at a time.
     """
     suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm"):
+    if suffix not in WRITABLE_SUFFIXES:
         return WriteOutcome("readonly", f"{suffix} 格式只能检查，不能写回提醒；另存为 .xlsx 后即可写回",
                             f"{suffix} files are checked but never written")
     refusal = write_refusal(path)
