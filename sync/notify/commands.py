@@ -9,7 +9,7 @@ from pathlib import Path
 from sync.config.loader import Config
 from sync.errors import EXIT_FAILED, EXIT_OK
 from sync.errors import EXIT_FINDINGS as EXIT_SOME_FAILED
-from sync.notify import channels, compose, digest, outbox
+from sync.notify import channels, compose, digest
 from sync.notify.channels import Outcome
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
@@ -41,7 +41,6 @@ def notify_test(config: Config) -> int:
         return EXIT_FAILED
     connection = state.connect(Path(config.state_db))
     try:
-        outbox.ensure(connection)
         now = datetime.now(config.zone)
         results = [_report(c, send_logged(connection, c, "test", compose.test_message(c.name, now), now))
                    for c in config.notify.channels]
@@ -59,7 +58,6 @@ def notify_digest(config: Config, today: date | None = None) -> int:
         if state.latest_ok_run(connection) is None:
             print("还没有同步过，没有可以汇总的提醒：请先运行 run 或 serve", file=sys.stderr)
             return EXIT_FAILED
-        outbox.ensure(connection)
         now = datetime.now(config.zone)
         if today is not None:
             now = datetime.combine(today, now.timetz())

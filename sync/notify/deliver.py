@@ -29,7 +29,6 @@ def notify_after_cycle(config: Config, result: RunResult, now: datetime | None =
     try:
         connection = state.connect(Path(config.state_db))
         try:
-            outbox.ensure(connection)
             now = now or datetime.now(config.zone)
             outbox.remember_people(connection, result.people)
             outbox.enqueue_opened(connection, config.notify.channels, outbox.stamp(result.finished), now)

@@ -6,8 +6,7 @@ when a message carrying it (or counting it, "另有 N 条") was accepted; a fail
 with a growing wait before the next try. Every attempt is logged in `notify_sends`, which the
 status page shows and the per-bot rate limit counts.
 
-These tables are created with IF NOT EXISTS rather than as a migration of sync.state.store, so they
-can be added to an existing database by whichever process first needs them.
+Its tables are one of the state database's migrations (sync/state/store.py), like every other.
 """
 
 from __future__ import annotations
@@ -20,55 +19,12 @@ from typing import Any
 from sync.notify.compose import Fixed, Item
 from sync.notify.model import Channel
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS notify_items (
-    id INTEGER PRIMARY KEY,
-    channel TEXT NOT NULL,
-    period_id INTEGER NOT NULL,            -- alert_periods.id: one opening of one alert
-    queued_at TEXT NOT NULL,
-    state TEXT NOT NULL DEFAULT 'pending', -- pending | sent | counted | resolved
-    attempts INTEGER NOT NULL DEFAULT 0,
-    next_attempt TEXT,
-    done_at TEXT,
-    UNIQUE (channel, period_id)
-);
-CREATE INDEX IF NOT EXISTS notify_items_pending ON notify_items(channel) WHERE state = 'pending';
-CREATE TABLE IF NOT EXISTS notify_people (
-    key TEXT PRIMARY KEY,                  -- an alert's key; its row's 责任人/经手人/执行人
-    people TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS notify_sends (
-    id INTEGER PRIMARY KEY,
-    channel TEXT NOT NULL,
-    service TEXT NOT NULL,                 -- service and masked address, never the URL
-    bot TEXT NOT NULL,                     -- a hash telling bots apart for the rate limit
-    kind TEXT NOT NULL,                    -- alerts | digest | test
-    at TEXT NOT NULL,
-    ok INTEGER NOT NULL,
-    reason TEXT,
-    items INTEGER NOT NULL DEFAULT 0,
-    bytes INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS notify_sends_bot ON notify_sends(bot, at);
-CREATE TABLE IF NOT EXISTS notify_digests (
-    channel TEXT NOT NULL,
-    day TEXT NOT NULL,
-    sent_at TEXT NOT NULL,
-    PRIMARY KEY (channel, day)
-);
-"""
-
 # Wait before retrying after the 1st, 2nd, ... failure: the next cycle first, then longer.
 BACKOFF_MINUTES = (0, 5, 15, 30, 60)
 
 
 def stamp(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
-
-
-def ensure(connection: sqlite3.Connection) -> None:
-    with connection:
-        connection.executescript(SCHEMA)
 
 
 def has_tables(connection: sqlite3.Connection) -> bool:

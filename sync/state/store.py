@@ -81,6 +81,45 @@ MIGRATIONS = [
     """
     CREATE TABLE web_sessions (id TEXT PRIMARY KEY, created TEXT NOT NULL);
     """,
+    # The notification outbox and send log (sync/notify/outbox.py). IF NOT EXISTS: databases
+    # from before this migration may have them already.
+    """
+CREATE TABLE IF NOT EXISTS notify_items (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    period_id INTEGER NOT NULL,            -- alert_periods.id: one opening of one alert
+    queued_at TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending', -- pending | sent | counted | resolved
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt TEXT,
+    done_at TEXT,
+    UNIQUE (channel, period_id)
+);
+CREATE INDEX IF NOT EXISTS notify_items_pending ON notify_items(channel) WHERE state = 'pending';
+CREATE TABLE IF NOT EXISTS notify_people (
+    key TEXT PRIMARY KEY,                  -- an alert's key, and everyone its row names
+    people TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS notify_sends (
+    id INTEGER PRIMARY KEY,
+    channel TEXT NOT NULL,
+    service TEXT NOT NULL,                 -- service and masked address, never the URL
+    bot TEXT NOT NULL,                     -- a hash telling bots apart for the rate limit
+    kind TEXT NOT NULL,                    -- alerts | digest | test
+    at TEXT NOT NULL,
+    ok INTEGER NOT NULL,
+    reason TEXT,
+    items INTEGER NOT NULL DEFAULT 0,
+    bytes INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS notify_sends_bot ON notify_sends(bot, at);
+CREATE TABLE IF NOT EXISTS notify_digests (
+    channel TEXT NOT NULL,
+    day TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (channel, day)
+);
+    """,
 ]
 
 FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
