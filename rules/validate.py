@@ -22,6 +22,11 @@ from rules.pack.spec import FieldSpec, SheetSpec
 from rules.parse import Bad
 from rules.text import mask_id
 
+# A field's type -> how one of its cells is read (rules.parse); text for any other type.
+_PARSERS = {"number": parse.parse_number, "integer": parse.parse_integer, "time": parse.parse_time,
+            "yearmonth": parse.parse_yearmonth}
+_DAY_PARSERS = {"date": parse.parse_date, "datetime": parse.parse_datetime}
+
 TYPE_NAMES = {
     "string": ("文字", "text"),
     "integer": ("整数", "a whole number"),
@@ -223,21 +228,11 @@ class _ColumnChecker:
 
     def parse_one(self, value: Any) -> Any:
         kind = self.spec.type
-        if kind == "date":
-            return parse.parse_date(value, self.context_day)
-        if kind == "number":
-            return parse.parse_number(value)
-        if kind == "integer":
-            return parse.parse_integer(value)
-        if kind == "datetime":
-            return parse.parse_datetime(value, self.context_day)
-        if kind == "time":
-            return parse.parse_time(value)
-        if kind == "yearmonth":
-            return parse.parse_yearmonth(value)
+        if kind in _DAY_PARSERS:  # a date without a year is read near the day being checked
+            return _DAY_PARSERS[kind](value, self.context_day)
         if kind == "boolean":
             return parse.parse_boolean(value, self.spec.true_values, self.spec.false_values)
-        return parse.parse_string(value)
+        return _PARSERS.get(kind, parse.parse_string)(value)
 
     def run(self, raw: list[Any]) -> list[Any]:
         """Typed values of the column. Cells already of the right type (most of them) are

@@ -99,6 +99,20 @@ TEXTS = {
     "draft_docx": ("工作总结草稿（Word）", "Summary draft (Word)"),
     "figures_xlsx": ("学期数据（Excel）", "Figures (Excel)"),
     "draft_in_chinese": ("", "The summary draft is written in Chinese, as it is filed: download it as a Word document above."),
+    # The 通知 section (webapp/notify.py)
+    "notify_notify": ("通知", "Notifications"),
+    "notify_channel": ("渠道", "Channel"),
+    "notify_time": ("时间", "Time"),
+    "notify_what": ("内容", "What"),
+    "notify_result": ("结果", "Result"),
+    "notify_alerts": ("新问题", "new alerts"),
+    "notify_digest": ("早报", "digest"),
+    "notify_test": ("测试", "test"),
+    "notify_sent": ("已发送", "sent"),
+    "notify_failed": ("发送失败", "failed"),
+    "notify_never_sent": ("还没有发送过", "nothing sent yet"),
+    "notify_waiting": ("条等待发送", "waiting"),
+    "notify_items": ("条", "items"),
 }
 
 def lang() -> str:

@@ -10,6 +10,13 @@ from __future__ import annotations
 FIELD_TYPES = ["string", "integer", "number", "date", "datetime", "time", "yearmonth", "boolean"]
 
 _STRINGS = {"type": "array", "items": {"type": "string", "minLength": 1}}
+_ID = {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"}  # a sheet's, rule's or figure's id
+
+
+def _closed(required: list[str], **properties: dict) -> dict:
+    """An object with these properties and no others."""
+    return {"type": "object", "required": required, "additionalProperties": False, "properties": properties}
+
 
 FIELD = {
     "type": "object",
@@ -68,36 +75,28 @@ _CONDITION = {
     },
 }
 
-FIGURE = {
-    "type": "object",
-    "required": ["id", "label", "count"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-        "label": {"type": "string", "minLength": 1},
-        "label_en": {"type": "string"},
-        "count": {"type": "array", "minItems": 1, "items": _CONDITION},
-        "target": {"type": "number"},
-    },
-}
+FIGURE = _closed(
+    ["id", "label", "count"],
+    id=_ID,
+    label={"type": "string", "minLength": 1},
+    label_en={"type": "string"},
+    count={"type": "array", "minItems": 1, "items": _CONDITION},
+    target={"type": "number"},
+)
 
-SHEET = {
-    "type": "object",
-    "required": ["id", "name", "fields"],
-    "additionalProperties": False,
-    "properties": {
-        "id": {"type": "string", "pattern": "^[a-z][a-z0-9_]*$"},
-        "name": {"type": "string", "minLength": 1},
-        "aliases": _STRINGS,
-        "description": {"type": "string"},
-        "keyFields": _STRINGS,
-        "optional": {"type": "boolean"},
-        "missingValues": {"type": "array", "items": {"type": "string"}},
-        "fields": {"type": "array", "minItems": 1, "items": FIELD},
-        "rules": {"type": "array", "items": RULE},
-        "figures": {"type": "array", "items": FIGURE},
-    },
-}
+SHEET = _closed(
+    ["id", "name", "fields"],
+    id=_ID,
+    name={"type": "string", "minLength": 1},
+    aliases=_STRINGS,
+    description={"type": "string"},
+    keyFields=_STRINGS,
+    optional={"type": "boolean"},
+    missingValues={"type": "array", "items": {"type": "string"}},
+    fields={"type": "array", "minItems": 1, "items": FIELD},
+    rules={"type": "array", "items": RULE},
+    figures={"type": "array", "items": FIGURE},
+)
 
 PACK = {
     "$schema": "https://json-schema.org/draft/2020-12/schema",
