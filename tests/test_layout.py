@@ -100,6 +100,12 @@ def test_no_test_module_imports_another_and_fixtures_are_shared_through_conftest
     assert offenders == {}
 
 
+def test_only_the_service_imports_the_web_app():
+    graph = module_graph()
+    assert sorted(m for m, imported in graph.items() if m.startswith("sync") and any(
+        i.startswith("webapp") for i in imported)) == ["sync.service.runner"]
+
+
 def test_at_most_a_few_modules_directly_in_sync():
     assert len(list((ROOT / "sync").glob("*.py"))) <= 8
 
