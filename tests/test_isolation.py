@@ -56,7 +56,7 @@ def test_a_run_given_only_paths_records_its_state_in_the_temporary_data_folder(t
     assert ran.returncode in (0, 1), ran.stderr
     assert (places.data_dir() / places.STATE_NAME).is_file()
     assert places.data_dir().is_relative_to(user_home)
-    assert sources_recorded(places.data_dir() / places.STATE_NAME) == {str(workbook)}
+    assert str(workbook) in sources_recorded(places.data_dir() / places.STATE_NAME)
     if existed:  # a real installation's folder: it keeps its files, and never hears of this run
         assert {p.name for p in real.iterdir()} <= existed | {places.STATE_NAME + "-wal", places.STATE_NAME + "-shm"}
         assert str(workbook) not in sources_recorded(real / places.STATE_NAME)

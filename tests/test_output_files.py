@@ -87,3 +87,18 @@ def test_its_own_output_carries_the_marker_and_is_replaced(capsys, tmp_path, dem
     if fmt == "text":
         assert out.read_text(encoding="utf-8").endswith(TEXT_MARKER + "\n")
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name]  # no temporary left
+
+
+def test_init_writes_through_the_same_guard_and_never_over_any_file(capsys, tmp_path):
+    plain = tmp_path / "备注.txt"
+    plain.write_text("staff notes", encoding="utf-8")
+    for target, says in ((tmp_path, "文件夹"), (READ_ONLY / "后勤表格.xlsx", "权限"),
+                         (plain / "后勤表格.xlsx", "是一个文件，不是文件夹"), (plain, "不会覆盖")):
+        assert main(["init", "--out", str(target)]) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and says in err and "Traceback" not in err, (target, err)
+    assert plain.read_text(encoding="utf-8") == "staff notes"
+    blank = tmp_path / "新" / "后勤表格.xlsx"
+    assert main(["init", "--out", str(blank)]) == 0
+    assert not is_ours(blank)  # a workbook for staff to fill, not a report Houqin may replace
+    assert sorted(p.name for p in blank.parent.iterdir()) == ["后勤表格.xlsx"]

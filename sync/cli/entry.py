@@ -1,4 +1,4 @@
-"""The command line (DESIGN.md's contract): demo, check, run, serve, init.
+"""The command line (DESIGN.md's contract): every subcommand is one entry of COMMANDS.
 
 Exit status: 0 no error-level findings, 1 some, 2 the command could not run (bad arguments,
 bad config or schema, unreadable source), always with one clear message and no traceback.
@@ -290,12 +290,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_init(args: argparse.Namespace) -> int:
     from sync.demo.blank import write_empty_workbook
+    from sync.output.files import write_output
 
     pack = read_pack(Path(args.schema) if args.schema else None)
     out = Path(args.out)
-    if out.exists():
+    if out.exists() and not out.is_dir():  # a workbook for staff: never one over another file
         raise UsageError(f"{out} 已存在，不会覆盖；请换一个文件名")
-    write_empty_workbook(pack, out)
+    write_output(out, lambda path: write_empty_workbook(pack, path))
     print(f"空白工作簿已生成：{out}（{len(pack.sheets)} 张工作表和一张“说明”）")
     return EXIT_OK
 

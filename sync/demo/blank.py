@@ -11,14 +11,12 @@ from sync.demo.layout import add_pack_sheet, guide_sheet
 
 
 def write_empty_workbook(pack: Pack, out: Path) -> Path:
-    """One sheet per pack sheet plus a 说明 sheet first; written to a temp name, then moved."""
+    """One sheet per pack sheet plus a 说明 sheet first (callers write through sync/output/files.py,
+    which puts it beside the target first and moves it over)."""
     workbook = Workbook()
     workbook.remove(workbook.active)
     guide_sheet(workbook, pack)
     for spec in pack.sheets:
         add_pack_sheet(workbook, spec)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    temporary = out.with_name(f".{out.name}.tmp")
-    workbook.save(temporary)
-    temporary.replace(out)
+    workbook.save(out)
     return out

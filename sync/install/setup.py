@@ -153,6 +153,7 @@ def run(args: argparse.Namespace) -> int:
     """The whole wizard; returns the exit status."""
     from sync.config.pack_file import read_pack
     from sync.demo.blank import write_empty_workbook
+    from sync.output.files import write_output
 
     target = Path(args.config).expanduser() if args.config else places.default_config()
     if target.exists() and args.keep_existing and not args.force:
@@ -183,7 +184,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{blank} 已存在，没有覆盖。")
         else:
             pack = read_pack()
-            write_empty_workbook(pack, blank)
+            write_output(blank, lambda path: write_empty_workbook(pack, path))
             print(f"空白工作簿已生成：{blank}（{len(pack.sheets)} 张工作表和一张“说明”）")
 
     command, quoted = command_name(), f'"{target}"'
