@@ -8,6 +8,8 @@ import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+
 from sync.sources.base import SourceError
 from sync.sources.xlsx.source import WorkbookSource
 from tests.support import ROOT
@@ -37,6 +39,7 @@ def test_every_corpus_file_reads_or_gives_one_clear_message(corpus, pack):
     assert readable >= 60
 
 
+@pytest.mark.slow  # every corpus file, one after another
 def test_check_command_on_every_corpus_file(corpus):
     def check(path):
         return path, subprocess.run([sys.executable, "-m", "sync", "check", str(path), "--format", "json"], cwd=ROOT,

@@ -6,6 +6,8 @@ import re
 import shutil
 import zipfile
 
+import pytest
+
 from rules.alerts import Alert
 from sync.sources.xlsx.parts import sheet_parts
 from sync.sources.xlsx.writing import SheetAlerts, writable_reason, write_alerts
@@ -31,6 +33,7 @@ def cycle_alerts(cycle: int) -> dict[int, Alert]:
     return alerts
 
 
+@pytest.mark.slow  # every corpus file, one after another
 def test_every_writable_corpus_file_keeps_everything_but_the_alert_column(corpus, tmp_path):
     written = readonly = 0
     for original in sorted((corpus / "calamine-xlsx").glob("*.xls*")):
