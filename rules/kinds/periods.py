@@ -27,6 +27,7 @@ from rules.kinds.settings import (
     COLUMN,
     COLUMNS,
     ERROR_BY_DEFAULT,
+    FIELD,
     INT,
     ITEM,
     LABELS,
@@ -194,7 +195,7 @@ def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, 
 
 @kind(
     "no_repeat",
-    field=Setting(COLUMN, required=True),
+    **FIELD,
     date=Setting(COLUMN, required=True),
     allow=Setting(TEXTS),
     **ERROR_BY_DEFAULT,
@@ -304,7 +305,7 @@ def _terms_to_judge(ctx: Context, rows: list[tuple[TypedTable, int, date]]) -> l
 
 @kind(
     "term_coverage",
-    field=Setting(COLUMN, required=True),
+    **FIELD,
     date=Setting(COLUMN, required=True),
     types=Setting(TEXTS, required=True),
     warn_days=Setting(INT, default=0, minimum=0),

@@ -32,6 +32,7 @@ from rules.kinds.settings import (
     CONDITIONS,
     DAYS_BY_TEXT,
     ERROR_BY_DEFAULT,
+    FIELD,
     INT,
     ITEM,
     LABELS,
@@ -351,7 +352,7 @@ def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "computed",
-    field=Setting(COLUMN, required=True),
+    **FIELD,
     plus=Setting(COLUMN, required=True),
     minus=Setting(COLUMN, required=True),
     tolerance=Setting(NUMBER, default=0.01, minimum=0),
@@ -377,7 +378,7 @@ def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "forbidden_words",
-    field=Setting(COLUMN, required=True),
+    **FIELD,
     words=Setting(TEXTS, required=True),
     **ERROR_BY_DEFAULT,
 )

@@ -69,6 +69,7 @@ COMMON: dict[str, Setting] = {
 
 # Settings many kinds share, spread into their declarations: @kind("x", ..., **ITEM, **LABELS).
 ITEM = {"item": Setting(COLUMNS)}
+FIELD = {"field": Setting(COLUMN, required=True)}  # the column a kind judges
 LABELS = {"label": Setting(TEXT), "label_en": Setting(TEXT)}
 MESSAGES = {"message": Setting(TEXT), "message_en": Setting(TEXT)}
 ERROR_BY_DEFAULT = {"severity": Setting(SEVERITY, default="error")}
