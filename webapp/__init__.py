@@ -7,14 +7,26 @@ from collections.abc import Callable
 from pathlib import Path
 
 from flask import Flask
+from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
 from sync.config.loader import Config
 from sync.install import places
+from sync.output import strict_json
 from webapp import api, auth, db, i18n, notify, nutrition, params, report_views, views
 from webapp.secrets import secret_key_for
 
 csrf = CSRFProtect()
+
+
+class StrictJSON(DefaultJSONProvider):
+    """The API's JSON through the one strict writer: a non-finite number is null, never `NaN`."""
+
+    ensure_ascii = False
+
+    def dumps(self, obj, **kwargs) -> str:
+        return strict_json.dumps(obj, default=kwargs.get("default", self.default),
+                                 sort_keys=kwargs.get("sort_keys", self.sort_keys))
 
 
 def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, secret_key: str | None = None,
@@ -36,7 +48,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
         WTF_CSRF_TIME_LIMIT=None,
         JSON_AS_ASCII=False,
     )
-    app.json.ensure_ascii = False
+    app.json = StrictJSON(app)
     csrf.init_app(app)
     db.init_app(app)
     params.init_app(app)

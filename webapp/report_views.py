@@ -7,12 +7,12 @@ written from those figures on request."""
 from __future__ import annotations
 
 import io
-import json
 import tempfile
 from pathlib import Path
 
 from flask import Blueprint, Response, abort, render_template, send_file
 
+from sync.output import strict_json
 from sync.report.draft import paragraphs
 from sync.report.wording import shown_value
 from sync.state import store as state
@@ -38,7 +38,7 @@ def download(kind: str):
         abort(404)
     name = f"{report['term']['name']}后勤"
     if kind == "json":
-        return Response(json.dumps(report, ensure_ascii=False, indent=2), mimetype="application/json")
+        return Response(strict_json.indented(report), mimetype="application/json")
     from sync.report.docx import write_docx
     from sync.report.xlsx import write_xlsx
 

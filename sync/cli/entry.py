@@ -7,7 +7,6 @@ bad config or schema, unreadable source), always with one clear message and no t
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from collections.abc import Callable
@@ -23,6 +22,7 @@ from sync.errors import EXIT_FAILED, EXIT_FINDINGS, EXIT_INTERRUPTED, EXIT_OK, H
 from sync.install import places
 from sync.install import setup as setup_wizard
 from sync.nutrition import command as nutrition_cli
+from sync.output import strict_json
 from sync.report import command as report_command
 
 
@@ -224,7 +224,7 @@ def cmd_check(args: argparse.Namespace) -> int:
                         "sources": [{"source": s.source, "read_ok": s.read_ok, "error": s.error if lang != "en" else s.error_en}
                                     for s in result.sources]},
         }
-        print(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+        print(strict_json.indented(payload))
     else:
         rows = sum(len(t) for t in result.tables)
         header = (f"检查了 {len(result.reads)} 个表格文件、{len(result.tables)} 张工作表、{rows} 行记录（按 {today} 检查）"

@@ -16,7 +16,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import logging
 import time
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from apprise.plugins.wecombot import NotifyWeComBot
 
 from rules.text import redact as redact_text
 from sync.notify.model import TOKEN_HOSTS, Channel
+from sync.output import strict_json
 
 _apprise_log = logging.getLogger("apprise")
 _apprise_log.propagate = False
@@ -68,7 +68,7 @@ def _checked_post(plugin, url: str, payload: dict, params: dict | None = None) -
     """POST as the Chinese bots expect; success is HTTP 200 *and* errcode 0."""
     plugin.throttle()
     try:
-        reply = requests.post(url, data=json.dumps(payload, ensure_ascii=False).encode("utf-8"), params=params,
+        reply = requests.post(url, data=strict_json.dumps(payload).encode("utf-8"), params=params,
                               headers={"User-Agent": plugin.app_id, "Content-Type": "application/json; charset=utf-8"},
                               verify=plugin.verify_certificate, timeout=plugin.request_timeout,
                               allow_redirects=plugin.redirects)

@@ -18,6 +18,7 @@ from typing import Any
 
 from sync.notify.compose import Fixed, Item
 from sync.notify.model import Channel
+from sync.output import strict_json
 
 # Wait before retrying after the 1st, 2nd, ... failure: the next cycle first, then longer.
 BACKOFF_MINUTES = (0, 5, 15, 30, 60)
@@ -37,7 +38,7 @@ def remember_people(connection: sqlite3.Connection, people: dict[str, list[tuple
     with connection:
         connection.execute("DELETE FROM notify_people")
         connection.executemany("INSERT INTO notify_people VALUES (?, ?)",
-                               [(key, json.dumps(named, ensure_ascii=False)) for key, named in people.items()])
+                               [(key, strict_json.dumps(named)) for key, named in people.items()])
 
 
 def enqueue_opened(connection: sqlite3.Connection, channels: list[Channel], opened_at: str, now: datetime) -> int:

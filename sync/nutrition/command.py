@@ -4,7 +4,6 @@ text, JSON or the xlsx report the nurse files."""
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import sys
 from datetime import date
@@ -13,6 +12,7 @@ from pathlib import Path
 from rules.nutrition import Period
 from sync.config.loader import Config
 from sync.errors import EXIT_FAILED, EXIT_OK, HouqinError
+from sync.output import strict_json
 from sync.output.files import check_target, write_json_output, write_output, write_text_output
 
 
@@ -95,7 +95,7 @@ def run(args: argparse.Namespace, config: Config) -> int:
     elif out:
         write_text_output(out, format_text(analysis))
     elif args.format == "json":
-        print(json.dumps(analysis.as_json(), ensure_ascii=False, indent=2))
+        print(strict_json.indented(analysis.as_json()))
     else:
         print(format_text(analysis))
     if out:

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from sync.errors import HouqinError
+from sync.output import strict_json
 
 MARKER = "Houqin 生成的报表"
 TEXT_MARKER = f"（{MARKER}）"
@@ -93,5 +94,5 @@ def write_text_output(out: Path, text: str) -> None:
 def write_json_output(out: Path, data: dict) -> None:
     """JSON with the marker as its "generator"."""
     marked = {"generator": MARKER, **data}
-    write_output(out, lambda path: path.write_text(json.dumps(marked, ensure_ascii=False, indent=2) + "\n",
+    write_output(out, lambda path: path.write_text(strict_json.indented(marked) + "\n",
                                                    encoding="utf-8"))

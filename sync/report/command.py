@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from sync.output import strict_json
 from sync.output.files import check_target, write_json_output, write_output, write_text_output
 
 FORMATS = ("text", "json", "xlsx", "docx")
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
         if out:
             write_json_output(out, report)
         else:
-            print(json.dumps(report, ensure_ascii=False, indent=2))
+            print(strict_json.indented(report))
     else:
         from sync.report.text import format_text
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from rules.text import mask_ids
 from sync.cycle.outcome import RunResult
+from sync.output import strict_json
 
 MIGRATIONS = [
     """
@@ -196,7 +197,7 @@ def record_run(path: Path, result: RunResult) -> int:
                 "INSERT INTO runs (started, finished, today, duration, status, errors, warnings, summary) "
                 "VALUES (?, ?, ?, ?, 'ok', ?, ?, ?)",
                 (_stamp(result.started), _stamp(result.finished), result.today.isoformat(), result.duration_seconds,
-                 errors, len(result.findings) - errors, json.dumps(result.summary, ensure_ascii=False, default=str)),
+                 errors, len(result.findings) - errors, strict_json.dumps(result.summary, default=str)),
             )
             run_id = cursor.lastrowid
             connection.executemany(
@@ -205,7 +206,7 @@ def record_run(path: Path, result: RunResult) -> int:
                   s.write.status if s.write else None, s.write.reason if s.write else None,
                   s.write.reason_en if s.write else None, s.write.cells_changed if s.write else 0,
                   s.write.api_calls if s.write else 0, s.write.backup if s.write else None, s.url,
-                  json.dumps(s.sheet_ids, ensure_ascii=False)) for s in result.sources],
+                  strict_json.dumps(s.sheet_ids)) for s in result.sources],
             )
             connection.execute("DELETE FROM findings")
             connection.executemany(
@@ -214,7 +215,7 @@ def record_run(path: Path, result: RunResult) -> int:
                   f.message, f.message_en, f.value, f.owner, f.due.isoformat() if f.due else None) for f in result.findings],
             )
             if result.term_report is not None:
-                connection.execute("INSERT INTO term_reports VALUES (?, ?)", (run_id, json.dumps(result.term_report, ensure_ascii=False)))
+                connection.execute("INSERT INTO term_reports VALUES (?, ?)", (run_id, strict_json.dumps(result.term_report)))
                 connection.execute("DELETE FROM term_reports WHERE run_id < ?", (run_id,))
             unread = {s.source for s in result.sources if not s.read_ok}
             _update_periods(connection, result, unread)
