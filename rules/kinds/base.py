@@ -148,6 +148,15 @@ def require_columns(typed: TypedTable, names: list[str], rule: Rule) -> None:
                             f"Sheet '{typed.table.sheet}' lacks column(s) {', '.join(missing)}; rule {rule.id} cannot run{note_en}")
 
 
+def each_row(ctx: Context, rule: Rule, names: list[str]) -> Iterator[tuple[TypedTable, int, tuple[Any, ...]]]:
+    """Every row of the rule's sheet as (table, row index, the values of `names`), once the
+    columns are known to exist: the loop most kinds start with, written once."""
+    for typed in ctx.sheet(rule.spec.sheet_id):
+        require_columns(typed, names, rule)
+        for index, values in enumerate(zip(*(typed.columns[n] for n in names), strict=True)):
+            yield typed, index, values
+
+
 def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 

@@ -17,6 +17,7 @@ from rules.kinds.base import (
     condition_fields,
     condition_holds,
     days_en,
+    each_row,
     is_blank,
     item_name,
     kind,
@@ -334,20 +335,18 @@ def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
 def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """Time between two date-times of a row must be at least `min_hours`."""
     start, end, hours = rule.get("start"), rule.get("end"), rule.get("min_hours")
-    for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, [start, end], rule)
-        for index, (a, b) in enumerate(zip(typed.columns[start], typed.columns[end], strict=True)):
-            if not isinstance(a, datetime) or not isinstance(b, datetime):
-                continue
-            kept = (b - a).total_seconds() / 3600
-            if kept >= hours:
-                continue
-            item = item_name(typed, index, rule.get("item", []))
-            whole, minutes = int(kept), round((kept - int(kept)) * 60)
-            shown = f"{whole} 小时" + (f" {minutes} 分" if minutes else "")
-            yield row_finding(typed, index, rule, rule.severity(),
-                              f"{item}只保存了 {shown}，不足 {hours:g} 小时（{a:%m-%d %H:%M} 至 {b:%m-%d %H:%M}）",
-                              f"{item} kept {kept:.1f} h, less than {hours:g} h", end)
+    for typed, index, (a, b) in each_row(ctx, rule, [start, end]):
+        if not isinstance(a, datetime) or not isinstance(b, datetime):
+            continue
+        kept = (b - a).total_seconds() / 3600
+        if kept >= hours:
+            continue
+        item = item_name(typed, index, rule.get("item", []))
+        whole, minutes = int(kept), round((kept - int(kept)) * 60)
+        shown = f"{whole} 小时" + (f" {minutes} 分" if minutes else "")
+        yield row_finding(typed, index, rule, rule.severity(),
+                          f"{item}只保存了 {shown}，不足 {hours:g} 小时（{a:%m-%d %H:%M} 至 {b:%m-%d %H:%M}）",
+                          f"{item} kept {kept:.1f} h, less than {hours:g} h", end)
 
 
 @kind(
@@ -362,18 +361,16 @@ def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A column that must equal `plus - minus` of others, within a tolerance (结余 = 收入 − 支出)."""
     target, plus, minus = rule.get("field"), rule.get("plus"), rule.get("minus")
     tolerance = rule.get("tolerance", 0.01)
-    for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, [target, plus, minus], rule)
-        for index, (total, a, b) in enumerate(zip(typed.columns[target], typed.columns[plus], typed.columns[minus], strict=True)):
-            if total is None or a is None or b is None:
-                continue
-            expected = a - b
-            if abs(total - expected) <= tolerance + 1e-9:
-                continue
-            item = item_name(typed, index, rule.get("item", []))
-            yield row_finding(typed, index, rule, rule.severity(),
-                              f"{item}{target}填的是 {total:,.2f}，但 {plus}−{minus} = {expected:,.2f}，相差 {total - expected:,.2f}",
-                              f"{item}: {target} is {total:,.2f} but {plus} - {minus} = {expected:,.2f}", target)
+    for typed, index, (total, a, b) in each_row(ctx, rule, [target, plus, minus]):
+        if total is None or a is None or b is None:
+            continue
+        expected = a - b
+        if abs(total - expected) <= tolerance + 1e-9:
+            continue
+        item = item_name(typed, index, rule.get("item", []))
+        yield row_finding(typed, index, rule, rule.severity(),
+                          f"{item}{target}填的是 {total:,.2f}，但 {plus}−{minus} = {expected:,.2f}，相差 {total - expected:,.2f}",
+                          f"{item}: {target} is {total:,.2f} but {plus} - {minus} = {expected:,.2f}", target)
 
 
 @kind(
@@ -386,14 +383,12 @@ def forbidden_words(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A text column must not contain any of the listed words."""
     name, words = rule.get("field"), rule.get("words", [])
     folded = [(w, fold(w)) for w in words]
-    for typed in ctx.sheet(rule.spec.sheet_id):
-        require_columns(typed, [name], rule)
-        for index, value in enumerate(typed.columns[name]):
-            if not isinstance(value, str):
-                continue
-            text = fold(value)
-            hit = next((w for w, f in folded if f in text), None)
-            if hit:
-                yield row_finding(typed, index, rule, rule.severity(),
-                                  f"“{value.strip()}”含“{hit}”，属于禁止供应的菜品，请换掉",
-                                  f"'{value.strip()}' contains '{hit}', a forbidden dish", name)
+    for typed, index, (value,) in each_row(ctx, rule, [name]):
+        if not isinstance(value, str):
+            continue
+        text = fold(value)
+        hit = next((w for w, f in folded if f in text), None)
+        if hit:
+            yield row_finding(typed, index, rule, rule.severity(),
+                              f"“{value.strip()}”含“{hit}”，属于禁止供应的菜品，请换掉",
+                              f"'{value.strip()}' contains '{hit}', a forbidden dish", name)
