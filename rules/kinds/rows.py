@@ -373,12 +373,7 @@ def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
                           f"{item}: {target} is {total:,.2f} but {plus} - {minus} = {expected:,.2f}", target)
 
 
-@kind(
-    "forbidden_words",
-    **FIELD,
-    words=Setting(TEXTS, required=True),
-    **ERROR_BY_DEFAULT,
-)
+@kind("forbidden_words", **FIELD, words=Setting(TEXTS, required=True), **ERROR_BY_DEFAULT)
 def forbidden_words(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A text column must not contain any of the listed words."""
     name, words = rule.get("field"), rule.get("words", [])

@@ -15,23 +15,17 @@ from typing import Any
 
 from rules.text import fold
 
-# (JSON key, column header of the table, Chinese label, unit), in the order reports show them.
-NUTRIENTS: tuple[tuple[str, str, str, str], ...] = (
-    ("energy_kcal", "能量kcal", "能量", "kcal"),
-    ("protein_g", "蛋白质g", "蛋白质", "g"),
-    ("fat_g", "脂肪g", "脂肪", "g"),
-    ("carbohydrate_g", "碳水化合物g", "碳水化合物", "g"),
-    ("calcium_mg", "钙mg", "钙", "mg"),
-    ("iron_mg", "铁mg", "铁", "mg"),
-    ("zinc_mg", "锌mg", "锌", "mg"),
-    ("phosphorus_mg", "磷mg", "磷", "mg"),
-    ("vitamin_a_ug_rae", "维生素A_µgRAE", "维生素A", "µgRAE"),
-    ("thiamin_mg", "维生素B1mg", "维生素B1", "mg"),
-    ("riboflavin_mg", "维生素B2mg", "维生素B2", "mg"),
-    ("niacin_mg", "烟酸mg", "烟酸", "mg"),
-    ("vitamin_c_mg", "维生素Cmg", "维生素C", "mg"),
-)
-NUTRIENT_KEYS = tuple(n[0] for n in NUTRIENTS)
+# JSON key -> column header of the table, in the order reports show them. The header is the
+# Chinese label followed by the unit (能量kcal, 维生素A_µgRAE), so label and unit are read from it.
+COLUMNS = {"energy_kcal": "能量kcal", "protein_g": "蛋白质g", "fat_g": "脂肪g", "carbohydrate_g": "碳水化合物g",
+           "calcium_mg": "钙mg", "iron_mg": "铁mg", "zinc_mg": "锌mg", "phosphorus_mg": "磷mg",
+           "vitamin_a_ug_rae": "维生素A_µgRAE", "thiamin_mg": "维生素B1mg", "riboflavin_mg": "维生素B2mg",
+           "niacin_mg": "烟酸mg", "vitamin_c_mg": "维生素Cmg"}
+_LABEL_UNIT = re.compile(r"(?P<label>.+?)_?(?P<unit>kcal|µgRAE|mg|g)$")
+# (JSON key, column header, Chinese label, unit)
+NUTRIENTS: tuple[tuple[str, str, str, str], ...] = tuple(
+    (key, header, *_LABEL_UNIT.fullmatch(header).group("label", "unit")) for key, header in COLUMNS.items())
+NUTRIENT_KEYS = tuple(COLUMNS)
 LABELS = {n[0]: n[2] for n in NUTRIENTS}
 UNITS = {n[0]: n[3] for n in NUTRIENTS}
 LABELS_EN = {"energy_kcal": "Energy", "protein_g": "Protein", "fat_g": "Fat", "carbohydrate_g": "Carbohydrate",
