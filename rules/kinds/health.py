@@ -330,11 +330,11 @@ def _child_facts(ctx: Context, sheet: str | None) -> dict[str, tuple[Any, Any]]:
     return facts
 
 
-def growth_conditions(rule: Rule, sex: Any, birth: date, measured: date, weight: Any, height: Any,
+def growth_conditions(params: dict[str, Any], sex: Any, birth: date, measured: date, weight: Any, height: Any,
                       haemoglobin: Any) -> list[tuple[str, str]]:
-    """(condition, what shows it) for one measurement, by the rule's cut-offs."""
+    """(condition, what shows it) for one measurement, by the growth rule's cut-offs (`params`)."""
     cut = {**{"under": -2.0, "overweight": 2.0, "obese": 3.0, "anaemia_under5": 110, "anaemia_5up": 115},
-           **rule.get("cutoffs", {})}
+           **(params.get("cutoffs") or {})}
     found: list[tuple[str, str]] = []
     scores = z_scores(sex if isinstance(sex, str) else "", birth, measured, weight, height)
     if scores.in_range:
@@ -395,7 +395,7 @@ def growth(rule: Rule, ctx: Context) -> Iterator[Finding]:
             sex, birth = sex or known_sex, birth or known_birth
             if birth is None:
                 continue
-            found = growth_conditions(rule, sex, birth, measured,
+            found = growth_conditions(rule.params, sex, birth, measured,
                                       typed.column(rule.get("weight") or "")[index] if rule.get("weight") else None,
                                       typed.column(rule.get("height") or "")[index] if rule.get("height") else None,
                                       typed.column(rule.get("haemoglobin") or "")[index] if rule.get("haemoglobin") else None)
@@ -490,18 +490,26 @@ def topic_schedule(rule: Rule, ctx: Context) -> Iterator[Finding]:
     term = ctx.term
     season = "autumn" if term.start.month >= 8 else "spring"
     covered: list[tuple[date, str]] = []
+    first: date | None = None
     for typed in ctx.sheet(rule.spec.sheet_id):
         require_columns(typed, [date_field, topic_field] + condition_fields(rule.when), rule)
         for index in range(len(typed)):
             day, text = as_date(typed.columns[date_field][index]), typed.columns[topic_field][index]
-            if day is not None and term.start <= day <= term.end and isinstance(text, str) and condition_holds(typed, index, rule.when):
+            if day is None or not condition_holds(typed, index, rule.when):
+                continue
+            first = day if first is None or day < first else first
+            if term.start <= day <= term.end and isinstance(text, str):
                 covered.append((day, fold(text)))
+    if first is None:
+        return  # letters are not kept on this sheet (yet): nothing to count from
+    # A school that starts recording mid-term owes no topic due before its first letter.
+    counting_from = max(first, ctx.settings.start_date or first)
     warn = rule.get("warn_days", 7)
     for topic, entry in rule.get("topics", {}).items():
         if entry.get("terms") and season not in entry["terms"]:
             continue
         due = _topic_due(entry, term.start, term.end)
-        if due is None:
+        if due is None or due < counting_from:
             continue
         words = [fold(w) for w in entry.get("words") or [topic]]
         if any(any(w in text for w in words) for day, text in covered if day <= due):
