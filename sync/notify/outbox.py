@@ -45,14 +45,16 @@ def remember_people(connection: sqlite3.Connection, people: dict[str, list[tuple
 def enqueue_opened(connection: sqlite3.Connection, channels: list[Channel], opened_at: str, now: datetime,
                    urgent: Collection[str] = ()) -> int:
     """Queue the alerts opened at `opened_at` (one run's stamp) for each channel that wants
-    them at once, and an alert of an `urgent` rule (an outbreak) for every channel whatever it
-    wants; an alert already queued for that opening is not queued again."""
+    them at once, and an alert of an `urgent` rule (an outbreak) for every channel covering its
+    sheet, whatever its `immediate` level; an alert already queued for that opening is not
+    queued again."""
     rows = connection.execute(
         "SELECT p.id, p.sheet, p.severity, p.rule, f.sheet_id FROM alert_periods AS p "
         "LEFT JOIN (SELECT key, MIN(sheet_id) AS sheet_id FROM findings GROUP BY key) AS f ON f.key = p.key "
         "WHERE p.opened_at = ? AND p.resolved_at IS NULL", (opened_at,)).fetchall()
     queued = [(c.name, row["id"], stamp(now)) for c in channels for row in rows
-              if row["rule"] in urgent or c.wants(row["severity"], row["sheet"], row["sheet_id"] or "")]
+              if (row["rule"] in urgent and c.covers(row["sheet"], row["sheet_id"] or ""))
+              or c.wants(row["severity"], row["sheet"], row["sheet_id"] or "")]
     with connection:
         # What was delivered long ago is only history: kept two months, then let go.
         connection.execute("DELETE FROM notify_items WHERE state != 'pending' AND done_at < ?",
