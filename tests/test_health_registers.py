@@ -341,3 +341,35 @@ def test_a_cluster_is_sent_at_once_in_quiet_hours_once_per_cluster(bots, tmp_pat
     cycle(config, MONDAY + timedelta(days=2), now=night + timedelta(minutes=20))
     sent = bots.by("wecom")
     assert len(sent) == 2 and "大一班" in sent[1].text and "疑似聚集性疫情" in sent[1].text
+
+
+# --- the term figures -------------------------------------------------------------------------
+
+
+def report_json(folder: Path, *extra: str) -> dict:
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-m", "sync", "report", str(folder), "--today", "2026-11-25", "--format", "json", *extra],
+                          capture_output=True, text=True, encoding="utf-8")
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)["figures"]
+
+
+def test_the_report_gives_the_registers_figures_with_their_rows_and_only_inside_the_window(tmp_path):
+    from sync.demo import write_demo
+
+    write_demo(tmp_path / "books", today=date(2026, 11, 25))
+    figures = report_json(tmp_path / "books")
+    present = figures["attendance_rate"]
+    assert 0.85 < present["value"] < 1 and present["denominator"] > present["numerator"] > 0 and present["rows"]
+    assert set(present["parts"]) == {"小一班", "中一班", "大一班"} and all(present["parts"]["小一班"].values())
+    assert figures["infectious_cases"]["parts"]["by_disease"] == {"水痘": 1, "流感": 1, "手足口病": 1}
+    assert figures["growth_overweight_rate"]["numerator"] == 1 and figures["growth_anaemia_rate"]["numerator"] == 1
+    assert figures["injuries"]["value"] == 4 and figures["repairs_done"]["parts"]["cost"] == 435
+    assert figures["committee_held"]["denominator"] >= 2 and figures["letter_topics_covered"]["missing"]
+    # A window in 1900 counts none of those rows.
+    old = report_json(tmp_path / "books", "--from", "1900-01-01", "--to", "1900-06-30")
+    assert old["attendance_rate"]["denominator"] == 0 and old["infectious_cases"]["value"] == 0
+    assert old["injuries"]["value"] == 0 and old["repairs_done"]["denominator"] == 0 and old["growth_exam_rate"]["numerator"] == 0

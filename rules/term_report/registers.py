@@ -95,9 +95,10 @@ def repairs(w: Window) -> list[Figure]:
     done = [(t, i) for t, i, _ in rows if as_date(value(t, i, "完成日期")) is not None]
     cost = sum(value(t, i, "费用") or 0 for t, i, _ in rows)
     own = [(t, i, value(t, i, "自修") is True, item(t, i, "项目", "位置")) for t, i in done]
+    done_ids = {(id(t), i) for t, i in done}  # tables are not hashable: known by identity
     return [Figure("repairs_done", "维修完成（已完成/报修）", "Repairs done", numerator=len(done), denominator=len(rows),
                    counted=[ref(t, i) for t, i in done], missing=[item(t, i, "项目", "位置") for t, i, _ in rows
-                                                                  if (t, i) not in set(done)],
+                                                                  if (id(t), i) not in done_ids],
                    parts={"cost": round(cost, 2)}),
             rate("repairs_in_house", "自修比例（已完成的维修中）", "Repairs done in-house", own)]
 
