@@ -16,7 +16,7 @@ from rules.validate import TypedTable, finding
 
 # Kinds whose findings about a row depend on that row alone.
 ROW_WISE = frozenset({"due_by_interval", "deadline", "expiry", "comparison", "required_if", "duration",
-                      "computed", "forbidden_words"})
+                      "computed", "forbidden_words", "within_days", "isolation"})
 
 
 def one_row(typed: TypedTable, index: int) -> TypedTable:

@@ -209,7 +209,10 @@ def test_the_service_notifies_after_its_cycle(demo, hook):
                 break
             time.sleep(0.3)
         assert channel["name"] == "园务群" and channel["sends"][0]["ok"] and channel["sends"][0]["kind"] == "alerts"
-        assert len(hook.received) == 1 and "纯牛奶" in hook.received[0].text
+        # The demo's alerts (its new registers make well over a hundred) come batched in a few messages.
+        while not any("纯牛奶" in r.text for r in hook.received) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert 1 <= len(hook.received) <= 3 and any("纯牛奶" in r.text for r in hook.received)
         while "园务群" not in served.output() and time.monotonic() < deadline:
             time.sleep(0.3)  # the cycle's log lines come to the service through a queue
         assert "通知“园务群”：已发送" in served.output() and "json://" not in served.output()

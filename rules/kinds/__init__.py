@@ -5,11 +5,13 @@
 - periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
   term_task, exists_in
 - nutrition: ingredients_listed, known_food
+- health: cluster, counted_in, isolation, within_days, growth, named_elsewhere, topic_schedule,
+  disinfected_after
 
 Importing this package registers them all in `KINDS`.
 """
 
-from rules.kinds import nutrition, periods, rows
+from rules.kinds import health, nutrition, periods, rows
 from rules.kinds.base import KINDS
 
-__all__ = ["KINDS", "nutrition", "periods", "rows"]
+__all__ = ["KINDS", "health", "nutrition", "periods", "rows"]

@@ -117,11 +117,14 @@ def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
             yield _due(row_finding(typed, index, rule, severity, zh, en, dates[0], dates), due)
 
 
-def _deadline(rule: Rule, typed: TypedTable, index: int) -> date | None:
+def _deadline(rule: Rule, typed: TypedTable, index: int, ctx: Context) -> date | None:
     due = rule.get("due", {})
     base = as_date(typed.columns[due["field"]][index])
     if base is None:
         return None
+    if due.get("school_days"):  # the end of the Nth school day after (因病缺勤: by the next school day)
+        following = ctx.calendar.school_days(base + timedelta(days=1), base + timedelta(days=30 + 7 * due["school_days"]))
+        return following[due["school_days"] - 1] if len(following) >= due["school_days"] else None
     if due.get("year_end"):
         return date(base.year, 12, 31)
     if due.get("month_end"):
@@ -133,7 +136,7 @@ def _deadline(rule: Rule, typed: TypedTable, index: int) -> date | None:
     "deadline",
     due=Setting(OBJECT, required=True, fields={
         "field": Setting(COLUMN, required=True), "days": Setting(INT), "month_end": Setting(BOOL),
-        "year_end": Setting(BOOL)}),
+        "year_end": Setting(BOOL), "school_days": Setting(INT, minimum=1)}),
     when=Setting(CONDITIONS),
     pending_severity=Setting(SEVERITY, default="warning"),
     missing_severity=Setting(SEVERITY),
@@ -162,7 +165,7 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
             if due_field in typed.invalid and index in typed.invalid[due_field]:
                 continue  # already reported as malformed
             item = item_name(typed, index, rule.get("item", []))
-            due = _deadline(rule, typed, index)
+            due = _deadline(rule, typed, index, ctx)
             if due is None:
                 severity = rule.get("missing_severity")
                 if severity:

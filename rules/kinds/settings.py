@@ -36,12 +36,17 @@ SHEET = "sheet"              # the id of another sheet of the pack
 CONDITIONS = "conditions"    # a `when` list: [{"field": F, "equals"|"notEquals"|"in"|"filled": …}]
 REQUIREMENTS = "requirements"  # a `require` list: [{"field": F, "equals"?: V}]
 OBJECT = "object"            # nested settings, declared in `fields`
+OBJECTS = "objects"          # a list of nested settings, each declared in `fields`
+# A reference table {name: {declared `fields`…, "source": where the values come from}}: each
+# row must say its source; "unsourced": true marks a value whose primary source was not found.
+TABLE = "table"
 
 _DESCRIBED = {
     COLUMN: "列名（文字）", COLUMNS: "列名列表", COLUMNS_OR_COLUMN: "列名或列名列表", COLUMN_OR_NUMBER: "列名或数字", TEXT: "文字", TEXTS: "文字列表",
     INT: "整数", NUMBER: "数字", BOOL: "true 或 false", SEVERITY: "\"error\" 或 \"warning\"", CHOICE: "下列之一",
     DAYS_BY_TEXT: "按名称的天数表", CHOICE_BY_TEXT: "按名称的取值表",
-    SHEET: "工作表 id", CONDITIONS: "条件列表", REQUIREMENTS: "必填列列表", OBJECT: "表",
+    SHEET: "工作表 id", CONDITIONS: "条件列表", REQUIREMENTS: "必填列列表", OBJECT: "表", OBJECTS: "表的列表",
+    TABLE: "参考表（每行注明出处 source）",
 }
 _CONDITION_KEYS = ("field", "equals", "notEquals", "in", "filled")
 
@@ -196,8 +201,29 @@ def _check_value(setting: Setting, value: Any, path: list[str | int],
         for name, inner_setting in setting.fields.items():
             if inner_setting.required and name not in value:
                 raise SettingProblem([*path, name], f"缺少必填的设置“{name}”")
+    elif kind == OBJECTS:
+        if not isinstance(value, list):
+            raise _fail(path, setting, value)
+        for i, inner in enumerate(value):
+            _check_value(Setting(OBJECT, fields=setting.fields), inner, [*path, i], [])
+    elif kind == TABLE:
+        _check_table(setting, value, path)
     else:  # a declaration mistake in the code, not in the pack
         raise AssertionError(f"unknown setting type {kind!r}")
+
+
+_ROW_NOTES = {"source": Setting(TEXT, required=True), "unsourced": Setting(BOOL)}
+
+
+def _check_table(setting: Setting, value: Any, path: list[str | int]) -> None:
+    """A reference table: rows by name, each with the declared values and its source."""
+    if not isinstance(value, dict) or not value:
+        raise _fail(path, setting, value)
+    row = Setting(OBJECT, fields={**setting.fields, **_ROW_NOTES})
+    for name, inner in value.items():
+        if not isinstance(inner, dict) or not str(inner.get("source", "")).strip():
+            raise SettingProblem([*path, name], f"参考表“{name}”一行应写明出处（source）")
+        _check_value(row, inner, [*path, name], [])
 
 
 def _check_conditions(setting: Setting, value: Any, path: list[str | int],

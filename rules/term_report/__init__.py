@@ -13,7 +13,7 @@ from rules.calendar import SchoolCalendar, Term
 from rules.engine import merged_rules
 from rules.kinds.base import Settings
 from rules.pack.spec import Pack
-from rules.term_report import health, kitchen, office, safety
+from rules.term_report import health, kitchen, office, registers, safety
 from rules.term_report.base import Figure, Window
 from rules.validate import TypedTable
 
@@ -22,11 +22,13 @@ FIGURES: list[Callable[[Window], Figure | list[Figure]]] = [
     office.meetings_per_week,
     health.declared_figures, health.catch_up_rate, health.periodic_exam_rate,
     health.weak_children_followed, health.health_check_figures, health.disinfection_completeness,
+    registers.attendance, registers.infectious_cases, registers.growth_figures, registers.injuries,
+    registers.letter_topics,
     office.bulletins_per_month,
-    office.asset_stocktake, office.expenses_complete,
+    office.asset_stocktake, office.expenses_complete, registers.repairs,
     safety.responsibility_signed, safety.inspections_on_time, safety.hazard_figures, safety.visitors_approved,
     safety.drill_figures,
-    kitchen.menu_non_repetition, kitchen.sample_compliance, kitchen.food_account_figures,
+    registers.committee_held, kitchen.menu_non_repetition, kitchen.sample_compliance, kitchen.food_account_figures,
 ]
 
 

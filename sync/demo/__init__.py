@@ -18,6 +18,7 @@ from rules.calendar import SchoolCalendar
 from sync.config.pack_file import read_pack
 from sync.demo import recipes
 from sync.demo.layout import add_pack_sheet, write_rows
+from sync.demo.registers import Registers
 
 CLASSES = ["小一班", "中一班", "大一班"]
 STAFF = ["张老师", "李老师", "王老师", "陈阿姨", "刘师傅", "赵园长"]
@@ -36,10 +37,11 @@ DAILY_OBJECTS = ["餐具", "毛巾水杯", "活动室", "门把手扶手", "空�
 WEEKLY_OBJECTS = ["玩具", "寝室"]
 
 WORKBOOKS = {
-    "安全管理.xlsx": ["inspections", "drills", "responsibility", "visitors"],
-    "食堂管理.xlsx": ["stock", "menu", "samples", "menu_ingredients"],
-    "卫生保健.xlsx": ["health_checks", "disinfection", "children", "bulletins"],
-    "财务资产.xlsx": ["assets", "expenses", "food_account", "meetings"],
+    "安全管理.xlsx": ["inspections", "drills", "responsibility", "visitors", "self_checks", "gate_duty", "pickups"],
+    "食堂管理.xlsx": ["stock", "menu", "samples", "menu_ingredients", "menu_committee"],
+    "卫生保健.xlsx": ["health_checks", "disinfection", "children", "bulletins", "absences", "infections", "growth",
+                  "common_diseases", "injuries", "health_certificates"],
+    "财务资产.xlsx": ["assets", "expenses", "food_account", "meetings", "repairs", "assessments"],
 }
 
 
@@ -337,6 +339,8 @@ class DemoData:
                 rows.append({"日期": month + timedelta(days=6), "类型": "安全宣传栏", "主题": "交通安全"})
             month = next_month(month)
         rows.append({"日期": self.d(-9), "类型": "告家长书", "主题": "冬季防火告家长书"})
+        # The term's first letter on road safety; the other required topics are left to remind.
+        rows.append({"日期": self.term + timedelta(days=4), "类型": "告家长书", "主题": "交通安全告家长书"})
         return rows
 
 
@@ -360,10 +364,19 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
     menu, samples = data.menu_and_samples()
     children = data.children()
     recipes.sexes(children)
+    health_checks, responsibility = data.health_checks(), data.responsibility()
+    registers = Registers(today, data.school_days, data.term_start, children,
+                          [(r["姓名"], r["岗位"], r.get("责任区域", "")) for r in responsibility])
+    growth = registers.growth()
     rows_by_sheet = {
+        "absences": registers.absences(health_checks), "infections": registers.infections(), "growth": growth,
+        "common_diseases": registers.common_diseases(growth), "injuries": registers.injuries(),
+        "health_certificates": registers.health_certificates(), "assessments": registers.assessments(),
+        "self_checks": registers.self_checks(), "repairs": registers.repairs(), "menu_committee": registers.menu_committee(),
+        "gate_duty": registers.gate_duty(), "pickups": registers.pickups(),
         "inspections": data.inspections(), "stock": data.stock(), "menu": menu, "samples": samples,
-        "health_checks": data.health_checks(), "disinfection": data.disinfection(), "children": children,
-        "drills": data.drills(), "responsibility": data.responsibility(), "assets": data.assets(),
+        "health_checks": health_checks, "disinfection": data.disinfection(), "children": children,
+        "drills": data.drills(), "responsibility": responsibility, "assets": data.assets(),
         "expenses": data.expenses(), "visitors": data.visitors(), "food_account": data.food_account(),
         "meetings": data.meetings(), "bulletins": data.bulletins(),
         "menu_ingredients": recipes.menu_ingredients(menu, today),

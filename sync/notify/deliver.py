@@ -11,7 +11,9 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from rules.kinds.health import urgent_rules
 from sync.config.loader import Config
+from sync.config.pack_file import pack_for
 from sync.cycle.outcome import RunResult
 from sync.notify import channels, compose, digest, outbox
 from sync.notify.dispatch import send_logged
@@ -31,7 +33,7 @@ def notify_after_cycle(config: Config, result: RunResult, now: datetime | None =
         try:
             now = now or datetime.now(config.zone)
             outbox.remember_people(connection, result.people)
-            outbox.enqueue_opened(connection, config.notify.channels, outbox.stamp(result.finished), now)
+            outbox.enqueue_opened(connection, config.notify.channels, outbox.stamp(result.finished), now, urgent_for(config))
             deliver(connection, config, now, digests)
         finally:
             connection.close()
@@ -39,9 +41,23 @@ def notify_after_cycle(config: Config, result: RunResult, now: datetime | None =
         log.error("发送通知时出错：%s: %s", type(exc).__name__, exc)
 
 
+def urgent_for(config: Config) -> set[str]:
+    """The rules whose alerts go out at once everywhere, quiet hours or not (an outbreak)."""
+    try:
+        return urgent_rules(pack_for(config))
+    except Exception as exc:  # the cycle has said what is wrong with the pack; no urgent rules then
+        log.warning("读取表格定义时出错，疫情提醒按普通提醒发送：%s", exc)
+        return set()
+
+
 def deliver(connection: sqlite3.Connection, config: Config, now: datetime, digests: bool = True) -> None:
-    """Send every channel's due alerts and, when due, its digest; quiet hours hold them back."""
+    """Send every channel's due alerts and, when due, its digest; quiet hours hold them back,
+    except an urgent rule's alert (a suspected outbreak), which goes out whatever the hour."""
     if config.notify.in_quiet_hours(now.time()):
+        urgent = urgent_for(config)
+        if urgent:
+            for channel in config.notify.channels:
+                send_alerts(connection, config, channel, now, only=urgent)
         return
     for channel in config.notify.channels:
         send_alerts(connection, config, channel, now)
@@ -49,9 +65,11 @@ def deliver(connection: sqlite3.Connection, config: Config, now: datetime, diges
             digest.send_digest(connection, config, channel, now)
 
 
-def send_alerts(connection: sqlite3.Connection, config: Config, channel: Channel, now: datetime) -> int:
-    """The channel's due alerts, batched into at most a few messages; returns messages sent."""
-    items = outbox.due_items(connection, channel.name, now)
+def send_alerts(connection: sqlite3.Connection, config: Config, channel: Channel, now: datetime,
+                only: set[str] | None = None) -> int:
+    """The channel's due alerts (of the rules in `only` when given), batched into at most a few
+    messages; returns messages sent."""
+    items = outbox.due_items(connection, channel.name, now, only)
     if not items:
         return 0
     parts = compose.alert_parts(items, config.notify.people, channels.mention_style(channel),

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -41,15 +42,19 @@ def remember_people(connection: sqlite3.Connection, people: dict[str, list[tuple
                                [(key, strict_json.dumps(named)) for key, named in people.items()])
 
 
-def enqueue_opened(connection: sqlite3.Connection, channels: list[Channel], opened_at: str, now: datetime) -> int:
+def enqueue_opened(connection: sqlite3.Connection, channels: list[Channel], opened_at: str, now: datetime,
+                   urgent: Collection[str] = ()) -> int:
     """Queue the alerts opened at `opened_at` (one run's stamp) for each channel that wants
-    them at once; an alert already queued for that opening is not queued again."""
+    them at once, and an alert of an `urgent` rule (an outbreak) for every channel covering its
+    sheet, whatever its `immediate` level; an alert already queued for that opening is not
+    queued again."""
     rows = connection.execute(
-        "SELECT p.id, p.sheet, p.severity, f.sheet_id FROM alert_periods AS p "
+        "SELECT p.id, p.sheet, p.severity, p.rule, f.sheet_id FROM alert_periods AS p "
         "LEFT JOIN (SELECT key, MIN(sheet_id) AS sheet_id FROM findings GROUP BY key) AS f ON f.key = p.key "
         "WHERE p.opened_at = ? AND p.resolved_at IS NULL", (opened_at,)).fetchall()
     queued = [(c.name, row["id"], stamp(now)) for c in channels for row in rows
-              if c.wants(row["severity"], row["sheet"], row["sheet_id"] or "")]
+              if (row["rule"] in urgent and c.covers(row["sheet"], row["sheet_id"] or ""))
+              or c.wants(row["severity"], row["sheet"], row["sheet_id"] or "")]
     with connection:
         # What was delivered long ago is only history: kept two months, then let go.
         connection.execute("DELETE FROM notify_items WHERE state != 'pending' AND done_at < ?",
@@ -73,17 +78,19 @@ def _item(row: sqlite3.Row) -> Item:
                 cell=row["cell"], row=row["row"], opened_at=datetime.fromisoformat(row["opened_at"]), people=people)
 
 
-def due_items(connection: sqlite3.Connection, channel: str, now: datetime) -> list[Item]:
-    """The channel's queued alerts still open and past their wait. Ones fixed before they
-    could be sent leave the queue: a message about a problem already gone is noise."""
+def due_items(connection: sqlite3.Connection, channel: str, now: datetime, only: Collection[str] | None = None) -> list[Item]:
+    """The channel's queued alerts still open and past their wait (only those of the rules in
+    `only` when given: quiet hours let the urgent ones through). Ones fixed before they could
+    be sent leave the queue: a message about a problem already gone is noise."""
     with connection:
         connection.execute(
             "UPDATE notify_items SET state = 'resolved', done_at = ? WHERE channel = ? AND state = 'pending' "
             "AND period_id IN (SELECT id FROM alert_periods WHERE resolved_at IS NOT NULL)", (stamp(now), channel))
     rows = connection.execute(
-        f"SELECT i.id, i.next_attempt, {_ITEM_COLUMNS} FROM notify_items AS i JOIN alert_periods AS p ON p.id = i.period_id "
+        f"SELECT i.id, i.next_attempt, p.rule, {_ITEM_COLUMNS} FROM notify_items AS i JOIN alert_periods AS p ON p.id = i.period_id "
         f"{_ITEM_JOINS} WHERE i.channel = ? AND i.state = 'pending' ORDER BY i.id", (channel,)).fetchall()
-    return [_item(r) for r in rows if not r["next_attempt"] or datetime.fromisoformat(r["next_attempt"]) <= now]
+    return [_item(r) for r in rows if (not r["next_attempt"] or datetime.fromisoformat(r["next_attempt"]) <= now)
+            and (only is None or r["rule"] in only)]
 
 
 def mark_done(connection: sqlite3.Connection, ids: list[int], state: str, now: datetime) -> None:

@@ -26,12 +26,17 @@ SECTIONS: list[tuple[str, list[tuple[str, str]], str]] = [
       ("weak_children_followed", "体弱儿按时随访的比例为{rate}{frac}。"),
       ("morning_check_completeness", "晨检记录完整率{rate}{frac}，"),
       ("noon_check_completeness", "午检记录完整率{rate}{frac}；"),
-      ("disinfection_completeness", "各消毒对象按频次完成消毒记录{rate}{frac}。")],
+      ("disinfection_completeness", "各消毒对象按频次完成消毒记录{rate}{frac}。"),
+      ("attendance_rate", "本学期幼儿出勤率{rate}{frac}。"),
+      ("growth_exam_rate", "本学期体检率{rate}{frac}，"), ("caries_rate", "体检幼儿龋齿率{rate}{frac}。"),
+      ("letter_topics_covered", "告家长书必讲主题覆盖{rate}{frac}。")],
      "体检结果分析、常见病和传染病预防工作的成效"),
     ("三、加强保育工作，做到保教并重", [], "保育员一日工作流程的执行和业务培训情况"),
     ("四、加强资产管理，减少资源浪费",
      [("expenses_complete_rate", "已报销单据经手人、验收人、园长签字和收据齐全的比例为{rate}{frac}；"),
-      ("asset_stocktake_rate", "学期固定资产盘点完成率{rate}{frac}。")],
+      ("asset_stocktake_rate", "学期固定资产盘点完成率{rate}{frac}；"),
+      ("repairs_done", "报修 {frac_den} 项，已完成 {frac_num} 项（{rate}），"),
+      ("repairs_in_house", "其中自修的占{rate}{frac}。")],
      "经费使用、物资申购和维修节约的情况"),
     ("五、明确安全责任，提升安全防范工作",
      [("responsibility_signed_rate", "本学期安全责任书签订率{rate}{frac}；"),
@@ -42,7 +47,8 @@ SECTIONS: list[tuple[str, list[tuple[str, str]], str]] = [
      "安全宣传教育、大型活动保障和校园周边治安的情况"),
     ("六、加强膳食管理，保障幼儿饮食安全",
      [("menu_non_repetition", "有食谱的周中，菜品不重复的周占{rate}{frac}；"),
-      ("sample_compliance", "供应的菜品留样合格（有留样、留样量和保存时间达标）的比例为{rate}{frac}。")],
+      ("sample_compliance", "供应的菜品留样合格（有留样、留样量和保存时间达标）的比例为{rate}{frac}；"),
+      ("committee_held", "膳委会按月召开的月份占{rate}{frac}。")],
      "膳委会、营养分析结论和家长意见的落实情况"),
     ("七、工作反思", [], "本学期工作的不足和下学期的改进措施"),
 ]
@@ -54,6 +60,20 @@ def _special(section: str, figures: dict[str, Any]) -> Iterator[str]:
         health = bulletins["parts"].get("保健宣传栏", {})
         if health:
             yield f"保健宣传栏本学期更新 {number(sum(health.values()))} 次（{mapping(health)}）。"
+    if section.startswith("二"):
+        if (cases := figures.get("infectious_cases")) is not None:
+            by = cases["parts"].get("by_disease") or {}
+            yield (f"本学期登记传染病 {number(cases['value'])} 例（{mapping(by)}）。" if by else "本学期未登记传染病病例。")
+        found = [f"{f['label'].split('率')[0]} {number(f['numerator'])} 人" for fid, f in figures.items()
+                 if fid.startswith("growth_") and fid != "growth_exam_rate" and f["numerator"]]
+        if figures.get("growth_exam_rate", {}).get("numerator"):
+            yield (f"按世界卫生组织儿童生长标准评价：{'、'.join(found)}，均应纳入专案管理。" if found
+                   else "按世界卫生组织儿童生长标准评价，未发现营养性疾病。")
+    if section.startswith("四") and (done := figures.get("repairs_done")) and done["denominator"]:
+        yield f"维修费用合计 {number(done['parts'].get('cost', 0))} 元。"
+    if section.startswith("五") and (hurt := figures.get("injuries")) is not None:
+        by = hurt["parts"].get("by_type") or {}
+        yield f"本学期登记幼儿伤害 {number(hurt['value'])} 次（{mapping(by)}）。" if by else "本学期未登记幼儿伤害。"
     if section.startswith("五"):
         if (found := figures.get("hazards_found")) is not None:
             yield f"本学期安全检查共发现隐患 {number(found['value'])} 处。"
