@@ -22,6 +22,7 @@ from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for
+from sync.cycle import settings_sheet
 from sync.cycle.outcome import RunResult, SourceResult
 from sync.nutrition import analysis as nutrition
 from sync.nutrition.data import shipped_foods
@@ -47,6 +48,8 @@ class CheckResult:
     summary: dict[str, Any] = field(default_factory=dict)
     # Finding key -> everyone its row names (rules.owners), for the notifications.
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # What the 设置 sheets set and every rule setting's effective value (sync.cycle.settings_sheet).
+    settings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def failed(self) -> list[SourceResult]:
@@ -82,6 +85,10 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
     if not judge:
         return result
+    applied = settings_sheet.apply(config, pack, result.tables)
+    result.findings.extend(applied.findings)
+    result.settings = applied.view
+    config = applied.config
     rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today, foods=shipped_foods()))
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
@@ -150,7 +157,8 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary, term_report=term_report, people=result.people)
+                     sources=result.sources, summary=result.summary, term_report=term_report, people=result.people,
+                     settings=result.settings)
 
 
 def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict[str, Any] | None:

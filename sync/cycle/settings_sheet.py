@@ -1,0 +1,63 @@
+"""The 设置 sheets in a cycle: what staff set there, applied over the config for this check.
+
+The tables are read like every other sheet (any workbook of the sources may hold them, a
+设置.xlsx in the shared folder is the usual place); rules/settings_sheet/ turns them into
+overrides and findings (written back into the wrong row's 系统提醒 like any other). The
+values a row set last time come from the state database, so that a row typed wrong keeps
+the rule on its last valid value; the config is copied, never changed.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import sqlite3
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from rules.model import Finding
+from rules.pack.spec import Pack
+from rules.settings_sheet import RULES
+from rules.settings_sheet.rule_settings import read_rule_settings
+from rules.validate import TypedTable
+from sync.config.loader import Config
+
+
+@dataclass
+class Applied:
+    """A cycle's config with the sheets' settings, and what the page and the state keep."""
+
+    config: Config
+    findings: list[Finding] = field(default_factory=list)
+    # For the state database and the page's 设置 tab (strict JSON).
+    view: dict[str, Any] = field(default_factory=dict)
+
+
+def previous_values(config: Config) -> dict[str, Any]:
+    """The values the sheet set in the last recorded run; {} without a database yet."""
+    path = Path(config.state_db)
+    if not path.exists():
+        return {}
+    try:
+        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        try:
+            rows = connection.execute("SELECT key, sheet_value FROM settings_state WHERE sheet_value IS NOT NULL").fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:  # an older database, or one being mended: defaults this once
+        logging.getLogger("houqin").debug("设置表：读不到上次的有效值", exc_info=True)
+        return {}
+    return {key: json.loads(value) for key, value in rows}
+
+
+def apply(config: Config, pack: Pack, tables: list[TypedTable], previous: dict[str, Any] | None = None) -> Applied:
+    """The config for this cycle with what the settings sheets say, and their findings."""
+    mine = [t for t in tables if t.table.sheet_id == RULES]
+    rules = read_rule_settings(mine, pack, config.rule_settings, config.settings_locked,
+                               previous if previous is not None else previous_values(config))
+    changed = dataclasses.replace(config, rule_settings=rules.overrides)
+    view = {"entries": [dataclasses.asdict(e) for e in rules.entries], "values": rules.values,
+            "locked": list(config.settings_locked), "present": bool(mine)}
+    return Applied(config=changed, findings=rules.findings, view=view)

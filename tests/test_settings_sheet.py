@@ -1,0 +1,172 @@
+"""The 设置 sheets: staff change the rules' settings in a sheet (规则设置), checked with the
+kinds' own declarations, answered in the row's 系统提醒, remembered in the state database."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook, load_workbook
+
+from rules.kinds import KINDS
+from rules.kinds.settings import COMMON
+from rules.settings_sheet.rule_settings import HEADERS, tunables
+from sync.config.loader import Config
+from sync.cycle.run import run_cycle
+from sync.state import store as state
+from tests.support import TODAY
+
+STOCK = ["物品名称", "类别", "数量", "到期日期", "经手人"]
+RULE = "过期和临期物品"
+FOOD_DAYS = "食品提前提醒天数"
+
+
+def every_setting(declared, prefix=""):
+    for name, setting in declared.items():
+        yield prefix + name, setting
+        yield from every_setting(setting.fields, prefix + name + ".")
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_every_setting_of_every_kind_has_a_chinese_label_and_help(kind):
+    for name, setting in every_setting({**COMMON, **KINDS[kind].settings}):
+        assert setting.label and setting.help, f"{kind}.{name} needs label= and help= in its declaration"
+        assert not setting.label.isascii(), f"{kind}.{name}: the label is what staff read, in Chinese"
+
+
+def test_each_rule_names_its_settings_once(pack):
+    seen: dict[str, set[str]] = {}
+    for tunable in tunables(pack):
+        labels = seen.setdefault(tunable.rule.id, set())
+        assert tunable.label not in labels, f"{tunable.rule.id}: two settings labelled {tunable.label}"
+        labels.add(tunable.label)
+    assert "食品提前提醒天数" in seen["stock_expiry"] and "开/关" in seen["stock_expiry"]
+
+
+def stock_book(folder: Path) -> Path:
+    """Milk five days from its date: a warning while food is flagged 7 days ahead, none at 3."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "库存"
+    sheet.append(STOCK)
+    sheet.append(["纯牛奶", "食品", 10, TODAY + timedelta(days=5), "刘师傅"])
+    sheet.append(["面粉", "食品", 4, TODAY + timedelta(days=60), "刘师傅"])
+    path = folder / "食堂.xlsx"
+    book.save(path)
+    return path
+
+
+def settings_book(folder: Path, rows: list[list]) -> Path:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "规则设置"
+    sheet.append(list(HEADERS))
+    for row in rows:
+        sheet.append(row)
+    path = folder / "设置.xlsx"
+    book.save(path)
+    return path
+
+
+def set_value(path: Path, row: int, value) -> None:
+    book = load_workbook(path)
+    book["规则设置"].cell(row=row, column=3).value = value
+    book.save(path)
+
+
+def alerts_of(path: Path, sheet: str) -> dict[int, str]:
+    """Row -> the text of its 系统提醒 cell, as staff see it."""
+    grid = load_workbook(path)[sheet]
+    header = [c.value for c in grid[1]]
+    column = header.index("系统提醒") + 1
+    return {r: grid.cell(row=r, column=column).value for r in range(2, grid.max_row + 1)
+            if grid.cell(row=r, column=column).value}
+
+
+def cycle(config: Config):
+    result = run_cycle(config, today=TODAY)
+    state.record_run(Path(config.state_db), result)
+    return result
+
+
+def milk_warnings(result) -> list[str]:
+    return [f.message for f in result.findings if f.rule == "stock_expiry" and "纯牛奶" in f.message]
+
+
+@pytest.fixture
+def folder(tmp_path):
+    (tmp_path / "books").mkdir()
+    stock_book(tmp_path / "books")
+    return tmp_path
+
+
+def test_food_warning_days_changed_in_the_sheet_change_the_next_run(folder):
+    settings = settings_book(folder / "books", [[RULE, FOOD_DAYS, 7, 7, "到期前几天开始提醒"]])
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    assert milk_warnings(cycle(config))  # 5 days left, flagged from 7
+    set_value(settings, 2, 3)
+    result = cycle(config)
+    assert milk_warnings(result) == []
+    assert alerts_of(folder / "books" / "食堂.xlsx", "库存") == {}
+    connection = state.connect(folder / "state.sqlite3")
+    view = state.settings_view(connection)
+    entry = next(e for e in view["entries"] if e["key"] == "stock_expiry.warn_days.食品")
+    assert (entry["value"], entry["origin"], entry["place"]) == ("3", "sheet", "设置.xlsx › 规则设置 › C2")
+    changes = state.settings_changes(connection)
+    assert [(c["old"], c["new"]) for c in changes if c["key"] == "stock_expiry.warn_days.食品"] == [("7", "3")]
+    cycle(config)  # nothing moved: no second change
+    assert len(state.settings_changes(connection)) == len(changes)
+
+
+def test_bad_rows_are_answered_in_their_own_row_and_the_rule_keeps_its_last_value(folder):
+    settings = settings_book(folder / "books", [[RULE, FOOD_DAYS, 3]])
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    assert milk_warnings(cycle(config)) == []  # 3 days: the milk (5 days) is not flagged
+    stock_alerts = alerts_of(folder / "books" / "食堂.xlsx", "库存")
+    set_value(settings, 2, "三天")
+    book = load_workbook(settings)
+    sheet = book["规则设置"]
+    sheet.append([RULE, "食品提前提醒天", 5])       # misspelt setting
+    sheet.append(["过期临期物品", FOOD_DAYS, 5])     # unknown rule, near a real one
+    sheet.append(["疏散用时", "比较值", -1])          # fine: no range on a comparison
+    sheet.append([RULE, "物资提前提醒天数", 99999])   # out of range
+    book.save(settings)
+    result = cycle(config)
+    assert milk_warnings(result) == []  # still 3, the last valid value
+    assert alerts_of(folder / "books" / "食堂.xlsx", "库存") == stock_alerts
+    said = alerts_of(settings, "规则设置")
+    assert "应为整数" in said[2] and "三天" in said[2] and "仍按上次有效的值 3" in said[2]
+    assert "是不是“食品提前提醒天数”" in said[3]
+    assert "是不是“过期和临期物品”" in said[4]
+    assert 5 not in said
+    assert "0 到 3650" in said[6] and "仍按默认值 30" in said[6]
+
+
+def test_a_url_or_secret_typed_in_the_sheet_is_refused_and_never_used(folder):
+    settings = settings_book(folder / "books", [[RULE, FOOD_DAYS, "https://oapi.dingtalk.com/robot/send?access_token=abc"],
+                                                [RULE, "物资提前提醒天数", "token=0123456789abcdef0123456789"]])
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    result = cycle(config)
+    said = alerts_of(settings, "规则设置")
+    assert "不能填网址或密钥" in said[2] and "不能填网址或密钥" in said[3]
+    assert milk_warnings(result)  # the default 7 holds
+    for item in result.findings:
+        assert "dingtalk" not in (item.value or "") + item.message and "0123456789abcdef" not in (item.value or "")
+
+
+def test_a_rule_switched_off_in_the_sheet_says_where(folder):
+    settings_book(folder / "books", [[RULE, "开/关", "关"]])
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    result = cycle(config)
+    assert milk_warnings(result) == []
+    entry = next(e for e in result.settings["entries"] if e["key"] == "stock_expiry.enabled")
+    assert (entry["value"], entry["place"]) == ("关", "设置.xlsx › 规则设置 › C2")
+
+
+def test_a_locked_setting_keeps_the_config_value(folder):
+    settings_book(folder / "books", [[RULE, FOOD_DAYS, 3]])
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3", settings_locked=["stock_expiry.warn_days"])
+    result = cycle(config)
+    assert milk_warnings(result)
+    assert "已在配置文件中锁定" in alerts_of(folder / "books" / "设置.xlsx", "规则设置")[2]
