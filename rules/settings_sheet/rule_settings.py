@@ -16,8 +16,20 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules.kinds import KINDS
-from rules.kinds.settings import (BOOL, COLUMN_OR_NUMBER, DAYS_BY_TEXT, INT, NUMBER, OBJECT, SEVERITY, TEXTS,
-                                  Setting, SettingProblem, check_settings, suggestion)
+from rules.kinds.settings import (
+    BOOL,
+    COLUMN_OR_NUMBER,
+    DAYS_BY_TEXT,
+    INT,
+    NUMBER,
+    OBJECT,
+    SEVERITY,
+    TEXTS,
+    Setting,
+    SettingProblem,
+    check_settings,
+    suggestion,
+)
 from rules.model import WARNING, Finding
 from rules.pack.spec import Pack, RuleSpec, SheetSpec
 from rules.settings_sheet.values import coerce, refused, shown

@@ -10,8 +10,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from rules.kinds.settings import (BOOL, COLUMN_OR_NUMBER, DAYS_BY_TEXT, INT, NUMBER, SEVERITY, TEXT, TEXTS,
-                                  Setting)
+from rules.kinds.settings import (
+    BOOL,
+    COLUMN_OR_NUMBER,
+    DAYS_BY_TEXT,
+    INT,
+    NUMBER,
+    SEVERITY,
+    TEXT,
+    TEXTS,
+    Setting,
+)
 from rules.text import fold
 
 TRUE_WORDS = ("开", "是", "启用", "打开", "true", "yes", "y", "1", "√", "✓")
