@@ -3,7 +3,8 @@ kinds' own declarations, answered in the row's 系统提醒, remembered in the s
 
 from __future__ import annotations
 
-from datetime import timedelta
+import re
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -170,3 +171,47 @@ def test_a_locked_setting_keeps_the_config_value(folder):
     result = cycle(config)
     assert milk_warnings(result)
     assert "已在配置文件中锁定" in alerts_of(folder / "books" / "设置.xlsx", "规则设置")[2]
+
+
+def test_the_settings_tab_shows_the_value_the_sheet_set_and_its_cell(folder, make_app):
+    settings = settings_book(folder / "books", [[RULE, FOOD_DAYS, 7], [RULE, "开/关", "开"]])
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    cycle(config)
+    set_value(settings, 2, 3)
+    set_value(settings, 3, "关")
+    cycle(config)
+    app = make_app(lambda db: None)
+    app.config["HOUQIN_DB"] = config.state_db
+    html = app.test_client().get("/?tab=settings").get_data(as_text=True)
+    row = re.search(r'<tr data-key="stock_expiry.warn_days.食品">(.*?)</tr>', html, re.S)[1]
+    assert ">3<" in row and "设置.xlsx › 规则设置 › C2" in row
+    assert "已由 设置.xlsx › 规则设置 › C3 关闭" in html
+    assert "库存 过期和临期物品 · 食品提前提醒天数" in html and "7 → 3" in html
+    assert "规则包的默认值 &lt; 配置文件 &lt; 设置表" in html
+
+
+def test_the_next_digest_lists_the_change_once(folder, monkeypatch):
+    from sync.notify.model import Channel, NotifySettings
+    from tests.notify_helpers import running_bots
+
+    bots_gen = running_bots(monkeypatch)
+    bots = next(bots_gen)
+    try:
+        token, secret = "dingtoken0123abcd", "SECa1b2c3d4e5f60789"
+        bots.secrets[token] = secret
+        settings = settings_book(folder / "books", [[RULE, FOOD_DAYS, 7]])
+        config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+        config.notify = NotifySettings(channels=[Channel(name="园务群", url=f"dingtalk://{secret}@{token}/")])
+        from tests.notify_helpers import cycle as notify_cycle
+
+        tz = config.zone
+        notify_cycle(config, TODAY, now=datetime(2026, 11, 25, 7, 50, tzinfo=tz), service=True)  # Wednesday's digest
+        set_value(settings, 2, 3)
+        notify_cycle(config, TODAY, now=datetime(2026, 11, 25, 10, 0, tzinfo=tz), service=True)
+        notify_cycle(config, TODAY, now=datetime(2026, 11, 26, 7, 50, tzinfo=tz), service=True)  # Thursday's
+        notify_cycle(config, TODAY, now=datetime(2026, 11, 27, 7, 50, tzinfo=tz), service=True)  # Friday's
+        texts = [m.text for m in bots.by("dingtalk") if "后勤早报" in m.text]
+        line = "设置变更：库存 过期和临期物品 · 食品提前提醒天数 7 → 3（设置.xlsx › 规则设置 › C2）"
+        assert len(texts) == 3 and [line in text for text in texts] == [False, True, False]
+    finally:
+        bots_gen.close()

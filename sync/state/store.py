@@ -141,6 +141,7 @@ CREATE TABLE settings_changes (
 );
 CREATE INDEX settings_changes_seen ON settings_changes(seen);
 CREATE TABLE settings_views (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, body TEXT NOT NULL);
+CREATE TABLE settings_digested (channel TEXT PRIMARY KEY, last_change INTEGER NOT NULL);
     """,
 ]
 
@@ -274,14 +275,24 @@ def settings_view(connection: sqlite3.Connection) -> dict[str, Any] | None:
     return json.loads(row["body"]) if row else None
 
 
-def settings_changes(connection: sqlite3.Connection, since: datetime | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    """Changes of the settings, newest first (since a moment: what a digest lists)."""
-    if since is None:
-        rows = connection.execute("SELECT * FROM settings_changes ORDER BY id DESC LIMIT ?", (limit,))
-    else:
-        rows = connection.execute("SELECT * FROM settings_changes WHERE seen > ? ORDER BY id LIMIT ?",
-                                  (_stamp(since), limit))
+def settings_changes(connection: sqlite3.Connection, limit: int = 50) -> list[dict[str, Any]]:
+    """Changes of the settings, newest first."""
+    rows = connection.execute("SELECT * FROM settings_changes ORDER BY id DESC LIMIT ?", (limit,))
     return [dict(row) for row in rows]
+
+
+def settings_changes_for(connection: sqlite3.Connection, channel: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes a channel's digest has not listed yet, oldest first."""
+    row = connection.execute("SELECT last_change FROM settings_digested WHERE channel = ?", (channel,)).fetchone()
+    rows = connection.execute("SELECT * FROM settings_changes WHERE id > ? ORDER BY id LIMIT ?",
+                              (row["last_change"] if row else 0, limit))
+    return [dict(row) for row in rows]
+
+
+def settings_changes_listed(connection: sqlite3.Connection, channel: str, last_change: int) -> None:
+    """A channel's digest listed the changes up to `last_change`: never again."""
+    with connection:
+        connection.execute("INSERT OR REPLACE INTO settings_digested VALUES (?, ?)", (channel, last_change))
 
 
 def _update_periods(connection: sqlite3.Connection, result: RunResult, unread: set[str]) -> None:
