@@ -215,3 +215,39 @@ def test_the_next_digest_lists_the_change_once(folder, monkeypatch):
         assert len(texts) == 3 and [line in text for text in texts] == [False, True, False]
     finally:
         bots_gen.close()
+
+
+def add_sheet(path: Path, title: str, headers: list[str], rows: list[list]) -> None:
+    book = load_workbook(path)
+    sheet = book.create_sheet(title)
+    sheet.append(headers)
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def test_people_in_the_sheet_replace_the_config_and_receive_their_sheets(folder, monkeypatch):
+    from sync.notify.model import Channel, NotifySettings
+    from tests.notify_helpers import cycle as notify_cycle
+    from tests.notify_helpers import running_bots
+
+    bots_gen = running_bots(monkeypatch)
+    bots = next(bots_gen)
+    try:
+        token, secret = "dingtoken0123abcd", "SECa1b2c3d4e5f60789"
+        bots.secrets[token] = secret
+        settings = settings_book(folder / "books", [])
+        add_sheet(settings, "通知人员", ["姓名", "手机号", "企业微信账号", "接收哪些表"],
+                  [["刘师傅", "138 0000 0000", "", ""], ["王园长", "13900000000", "", "库存"],
+                   ["张老师", "12345", "", "留样"]])
+        config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+        channel = Channel(name="园务群", url=f"dingtalk://{secret}@{token}/", immediate="warning")
+        config.notify = NotifySettings(channels=[channel], people={"刘师傅": "13711111111"}, digest_time=None)
+        notify_cycle(config, TODAY, now=datetime(2026, 11, 25, 10, 0, tzinfo=config.zone))
+        text = "\n".join(m.text for m in bots.by("dingtalk"))
+        assert "经手人 刘师傅 @13800000000" in text and "13711111111" not in text  # the sheet, not the config
+        assert "接收人 王园长 @13900000000" in text
+        said = alerts_of(settings, "通知人员")
+        assert "11 位手机号码" in said[4] and "是不是“食品留样”" in said[4]
+    finally:
+        bots_gen.close()

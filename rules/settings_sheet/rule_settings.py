@@ -32,6 +32,7 @@ from rules.kinds.settings import (
 )
 from rules.model import WARNING, Finding
 from rules.pack.spec import Pack, RuleSpec, SheetSpec
+from rules.settings_sheet.row import REFUSED
 from rules.settings_sheet.values import coerce, refused, shown
 from rules.text import fold
 from rules.validate import TypedTable, finding
@@ -157,8 +158,7 @@ def _row(typed: TypedTable, index: int, titles: dict[str, str], by_rule: dict[st
         result.findings.append(finding(typed, index, column, rule, WARNING, zh, en, value))
 
     if any(refused(text) for text in (rule_text, label_text, value_text)):
-        say("settings.refused", "值", "这里不能填网址或密钥：通知地址和密钥只写在配置文件或环境变量里，本行已忽略",
-            "URLs and secrets are never taken from a sheet; this row is ignored")
+        say("settings.refused", "值", *REFUSED)
         return
     if not rule_text or not label_text:
         return  # a required cell left blank: validation already says so

@@ -93,7 +93,7 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
     result.findings.extend(nutrition_findings)
-    result.people = assign_owners(result.findings, result.tables)
+    result.people = assign_owners(result.findings, result.tables, applied.receives)
     result.summary = summarise(result.findings, summary)
     return result
 

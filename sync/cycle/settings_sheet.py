@@ -19,7 +19,8 @@ from typing import Any
 
 from rules.model import Finding
 from rules.pack.spec import Pack
-from rules.settings_sheet import RULES
+from rules.settings_sheet import PEOPLE, RULES, SHEET_IDS
+from rules.settings_sheet.people import read_people
 from rules.settings_sheet.rule_settings import read_rule_settings
 from rules.validate import TypedTable
 from sync.config.loader import Config
@@ -33,6 +34,8 @@ class Applied:
     findings: list[Finding] = field(default_factory=list)
     # For the state database and the page's 设置 tab (strict JSON).
     view: dict[str, Any] = field(default_factory=dict)
+    # Name -> sheet ids whose alerts @mention them (通知人员's 接收哪些表), for rules.owners.
+    receives: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def previous_values(config: Config) -> dict[str, Any]:
@@ -54,10 +57,18 @@ def previous_values(config: Config) -> dict[str, Any]:
 
 def apply(config: Config, pack: Pack, tables: list[TypedTable], previous: dict[str, Any] | None = None) -> Applied:
     """The config for this cycle with what the settings sheets say, and their findings."""
-    mine = [t for t in tables if t.table.sheet_id == RULES]
-    rules = read_rule_settings(mine, pack, config.rule_settings, config.settings_locked,
+    def of(sheet_id: str) -> list[TypedTable]:
+        return [t for t in tables if t.table.sheet_id == sheet_id]
+
+    rules = read_rule_settings(of(RULES), pack, config.rule_settings, config.settings_locked,
                                previous if previous is not None else previous_values(config))
     changed = dataclasses.replace(config, rule_settings=rules.overrides)
-    view = {"entries": [dataclasses.asdict(e) for e in rules.entries], "values": rules.values,
-            "locked": list(config.settings_locked), "present": bool(mine)}
-    return Applied(config=changed, findings=rules.findings, view=view)
+    view: dict[str, Any] = {"entries": [dataclasses.asdict(e) for e in rules.entries], "values": rules.values,
+                            "locked": list(config.settings_locked), "present": any(of(s) for s in SHEET_IDS)}
+    applied = Applied(config=changed, findings=rules.findings, view=view)
+    if of(PEOPLE):  # the sheet replaces [notify.people], even when it lists nobody yet
+        people = read_people(of(PEOPLE), pack)
+        changed.notify = dataclasses.replace(config.notify, people=people.contacts)
+        view["people"], applied.receives = people.contacts, people.receives
+        applied.findings.extend(people.findings)
+    return applied
