@@ -251,3 +251,36 @@ def test_people_in_the_sheet_replace_the_config_and_receive_their_sheets(folder,
         assert "11 位手机号码" in said[4] and "是不是“食品留样”" in said[4]
     finally:
         bots_gen.close()
+
+
+CUSTOM = ["表名", "列名", "类型", "必填", "选项", "到期提醒天数", "填了哪列时必填", "记录频次", "说明"]
+
+
+def test_a_custom_sheet_defined_in_the_settings_gets_checked_and_its_alerts_written(folder):
+    settings = settings_book(folder / "books", [])
+    add_sheet(settings, "自定义表", CUSTOM, [
+        ["校车检查", "车牌", "文字", "是"],
+        ["校车检查", "检查日期", "日期"],
+        ["校车检查", "下次检查日期", "日期", None, None, 3],
+        ["校车检查", "检查人", "文字", None, None, None, "检查日期"],
+        ["校车检查", "车牌", "文字"],                       # the same column twice
+        ["校车检查", "状态", "选项"],                        # options missing
+        ["校车检查", "备注", "文字", None, None, 5],         # a due date that is no date
+    ])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "校车检查"
+    sheet.append(["车牌", "检查日期", "下次检查日期", "检查人"])
+    sheet.append(["沪A12345", TODAY - timedelta(days=28), TODAY + timedelta(days=2), "刘师傅"])
+    sheet.append(["沪B67890", TODAY - timedelta(days=40), TODAY - timedelta(days=1), None])
+    sheet.append(["沪C24680", TODAY - timedelta(days=20), TODAY + timedelta(days=10), "王师傅"])
+    book.save(folder / "books" / "车辆.xlsx")
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    cycle(config)
+    alerts = alerts_of(folder / "books" / "车辆.xlsx", "校车检查")
+    assert "沪A12345" in alerts[2] and "2 天" in alerts[2] and alerts[2].startswith("【提醒】")
+    assert "沪B67890" in alerts[3] and "【错误】" in alerts[3] and "检查人" in alerts[3]
+    assert 4 not in alerts
+    said = alerts_of(settings, "自定义表")
+    assert "已在第 2 行定义" in said[6] and "选项" in said[7] and "不是日期列" in said[8]
+    assert set(said) == {6, 7, 8}

@@ -50,18 +50,18 @@ class CheckResult:
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     # What the 设置 sheets set and every rule setting's effective value (sync.cycle.settings_sheet).
     settings: dict[str, Any] = field(default_factory=dict)
+    # The pack as judged: the shipped one, with the registers a 自定义表 defines.
+    pack: Pack | None = None
 
     @property
     def failed(self) -> list[SourceResult]:
         return [s for s in self.sources if not s.read_ok]
 
 
-def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
-          judge: bool = True) -> CheckResult:
-    """Read and judge every source; never writes. Unreadable sources are listed, not raised.
-    With `judge` False only read and validate (what `nutrition` needs)."""
+def _read(pack: Pack, today: date, sources: list[Source]) -> CheckResult:
+    """Every source read and validated against `pack`."""
     result = CheckResult(today=today, findings=[], tables=[])
-    for source in sources if sources is not None else make_sources(config):
+    for source in sources:
         try:
             read = source.read(pack)
         except Exception as exc:  # noqa: BLE001 - whatever one source does, the others are read
@@ -83,9 +83,23 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         present = {t.table.sheet_id for t in result.tables}
         present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
+    return result
+
+
+def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
+          judge: bool = True) -> CheckResult:
+    """Read and judge every source; never writes. Unreadable sources are listed, not raised.
+    With `judge` False only read and validate (what `nutrition` needs)."""
+    sources = sources if sources is not None else make_sources(config)
+    result = _read(pack, today, sources)
+    custom = settings_sheet.custom_registers(pack, result.tables)
+    if custom.sheets:  # registers the 自定义表 defines: read again, now knowing their sheets
+        pack = settings_sheet.extended(pack, custom)
+        result = _read(pack, today, sources)
+    result.pack = pack
     if not judge:
         return result
-    applied = settings_sheet.apply(config, pack, result.tables)
+    applied = settings_sheet.apply(config, pack, result.tables, custom=custom)
     result.findings.extend(applied.findings)
     result.settings = applied.view
     config = applied.config
@@ -135,7 +149,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         result.findings[:0] = recovered
         result.summary = summarise(result.findings, {k: v for k, v in result.summary.items()
                                                      if k not in ("errors", "warnings", "sheets")})
-    term_report = current_term_report(config, pack, result)
+    term_report = current_term_report(config, result.pack or pack, result)
     # The judged tables are not needed past this point: let the write-back reuse their memory
     # (a 1,048,576-row sheet would otherwise hold both its cells and its sheet XML at once).
     result.tables.clear()

@@ -19,7 +19,8 @@ from typing import Any
 
 from rules.model import Finding
 from rules.pack.spec import Pack
-from rules.settings_sheet import PEOPLE, RULES, SHEET_IDS
+from rules.settings_sheet import CUSTOM, PEOPLE, RULES, SHEET_IDS
+from rules.settings_sheet.custom import Custom, extended, read_custom
 from rules.settings_sheet.people import read_people
 from rules.settings_sheet.rule_settings import read_rule_settings
 from rules.validate import TypedTable
@@ -55,17 +56,29 @@ def previous_values(config: Config) -> dict[str, Any]:
     return {key: json.loads(value) for key, value in rows}
 
 
-def apply(config: Config, pack: Pack, tables: list[TypedTable], previous: dict[str, Any] | None = None) -> Applied:
+__all__ = ["Applied", "apply", "custom_registers", "extended", "previous_values"]
+
+
+def custom_registers(pack: Pack, tables: list[TypedTable]) -> Custom:
+    """The registers the 自定义表 rows define (none without the sheet)."""
+    return read_custom([t for t in tables if t.table.sheet_id == CUSTOM], pack)
+
+
+def apply(config: Config, pack: Pack, tables: list[TypedTable], previous: dict[str, Any] | None = None,
+          custom: Custom | None = None) -> Applied:
     """The config for this cycle with what the settings sheets say, and their findings."""
     def of(sheet_id: str) -> list[TypedTable]:
         return [t for t in tables if t.table.sheet_id == sheet_id]
 
+    custom = custom_registers(pack, tables) if custom is None else custom
     rules = read_rule_settings(of(RULES), pack, config.rule_settings, config.settings_locked,
                                previous if previous is not None else previous_values(config))
     changed = dataclasses.replace(config, rule_settings=rules.overrides)
     view: dict[str, Any] = {"entries": [dataclasses.asdict(e) for e in rules.entries], "values": rules.values,
                             "locked": list(config.settings_locked), "present": any(of(s) for s in SHEET_IDS)}
-    applied = Applied(config=changed, findings=rules.findings, view=view)
+    applied = Applied(config=changed, findings=[*custom.findings, *rules.findings], view=view)
+    if custom.sheets:
+        view["custom"] = custom.lines
     if of(PEOPLE):  # the sheet replaces [notify.people], even when it lists nobody yet
         people = read_people(of(PEOPLE), pack)
         changed.notify = dataclasses.replace(config.notify, people=people.contacts)
