@@ -284,3 +284,31 @@ def test_a_custom_sheet_defined_in_the_settings_gets_checked_and_its_alerts_writ
     said = alerts_of(settings, "自定义表")
     assert "已在第 2 行定义" in said[6] and "选项" in said[7] and "不是日期列" in said[8]
     assert set(said) == {6, 7, 8}
+
+
+def test_terms_holidays_and_classes_from_the_sheet(folder):
+    from datetime import date
+
+    settings = settings_book(folder / "books", [])
+    add_sheet(settings, "学期与假期", ["项目", "名称", "开始日期", "结束日期", "说明"], [
+        ["学期", "2026年秋季学期", date(2026, 11, 16), date(2027, 1, 20)],
+        ["放假", "园所检修", date(2026, 11, 23), date(2026, 11, 24)],
+        ["班级", "小一班"], ["班级", "中一班"], ["责任区域", "二楼走廊"],
+        ["学期", "重叠的学期", date(2026, 12, 1), date(2027, 1, 1)],
+        ["放假", "写错的年份", date(2026, 11, 1), date(2027, 11, 1)],
+    ])
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "晨午检"
+    sheet.append(["日期", "班级", "应到人数", "实到人数", "晨检人"])
+    for day in range(16, 21):
+        sheet.append([date(2026, 11, day), "小一班", 20, 19, "王老师"])
+    book.save(folder / "books" / "保健.xlsx")
+    config = Config(paths=[folder / "books"], state_db=folder / "state.sqlite3")
+    result = cycle(config)
+    missing = sorted(f.message for f in result.findings if f.rule == "daily_health_checks")
+    assert missing and all("中一班" in m for m in missing), missing  # 小一班's 23rd and 24th were holidays
+    assert not any("11-23" in m or "11-24" in m for m in missing)
+    said = alerts_of(settings, "学期与假期")
+    assert "重叠" in said[7] and "60 天以内" in said[8] and set(said) == {7, 8}
+    assert "责任区域：二楼走廊" in result.settings["calendar"]

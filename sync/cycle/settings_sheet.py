@@ -19,7 +19,8 @@ from typing import Any
 
 from rules.model import Finding
 from rules.pack.spec import Pack
-from rules.settings_sheet import CUSTOM, PEOPLE, RULES, SHEET_IDS
+from rules.settings_sheet import CALENDAR, CUSTOM, PEOPLE, RULES, SHEET_IDS
+from rules.settings_sheet.calendar_sheet import read_calendar
 from rules.settings_sheet.custom import Custom, extended, read_custom
 from rules.settings_sheet.people import read_people
 from rules.settings_sheet.rule_settings import read_rule_settings
@@ -79,6 +80,16 @@ def apply(config: Config, pack: Pack, tables: list[TypedTable], previous: dict[s
     applied = Applied(config=changed, findings=[*custom.findings, *rules.findings], view=view)
     if custom.sheets:
         view["custom"] = custom.lines
+    if of(CALENDAR):
+        calendar = read_calendar(of(CALENDAR))
+        applied.findings.extend(calendar.findings)
+        if calendar.terms:
+            changed.terms = calendar.terms
+        changed.extra_holidays = sorted({*config.extra_holidays, *calendar.holidays})
+        changed.extra_workdays = sorted({*config.extra_workdays, *calendar.workdays})
+        if calendar.classes:
+            changed.classes = calendar.classes
+        view["calendar"], view["areas"] = calendar.lines, calendar.areas
     if of(PEOPLE):  # the sheet replaces [notify.people], even when it lists nobody yet
         people = read_people(of(PEOPLE), pack)
         changed.notify = dataclasses.replace(config.notify, people=people.contacts)
