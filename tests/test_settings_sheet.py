@@ -312,3 +312,27 @@ def test_terms_holidays_and_classes_from_the_sheet(folder):
     said = alerts_of(settings, "学期与假期")
     assert "重叠" in said[7] and "60 天以内" in said[8] and set(said) == {7, 8}
     assert "责任区域：二楼走廊" in result.settings["calendar"]
+
+
+def test_init_writes_the_settings_sheet_prefilled_with_dropdowns(tmp_path, pack):
+    from sync.cli.entry import main
+
+    out = tmp_path / "后勤表格.xlsx"
+    assert main(["init", "--out", str(out)]) == 0
+    book = load_workbook(out)
+    sheet = book["规则设置"]
+    rows = {(r[0], r[1]): r for r in sheet.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == len(tunables(pack))
+    food = rows[(RULE, FOOD_DAYS)]
+    assert food[2] is None and food[3] == "7" and "库存" in food[4]
+    assert rows[(RULE, "开/关")][3] == "开"
+    lists = {v.formula1: str(v.sqref) for v in sheet.data_validations.dataValidation}
+    assert '"开,关"' in lists and '"错误,提醒"' in lists
+    assert '"文字,数字,日期,选项"' in {v.formula1 for v in book["自定义表"].data_validations.dataValidation}
+    # As written, the sheet changes nothing and says nothing.
+    folder = tmp_path / "books"
+    folder.mkdir()
+    out.rename(folder / "设置.xlsx")
+    result = cycle(Config(paths=[folder], state_db=tmp_path / "state.sqlite3"))
+    assert not [f for f in result.findings if f.sheet_id and f.sheet_id.startswith("settings")]
+    assert all(e["origin"] == "pack" for e in result.settings["entries"])
