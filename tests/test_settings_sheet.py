@@ -336,3 +336,12 @@ def test_init_writes_the_settings_sheet_prefilled_with_dropdowns(tmp_path, pack)
     result = cycle(Config(paths=[folder], state_db=tmp_path / "state.sqlite3"))
     assert not [f for f in result.findings if f.sheet_id and f.sheet_id.startswith("settings")]
     assert all(e["origin"] == "pack" for e in result.settings["entries"])
+
+
+def test_a_misspelt_lock_in_the_config_is_refused_with_the_nearest_name(tmp_path):
+    from sync.config.loader import parse
+    from sync.config.pack_file import PackFileError, pack_for
+
+    config = parse('[sources]\npaths = ["x"]\n[settings_sheet]\nlocked = ["stock_expiry.warn_dys"]\n', tmp_path / "houqin.toml")
+    with pytest.raises(PackFileError, match="warn_days"):
+        pack_for(config)

@@ -123,6 +123,19 @@ def _tunables(rule: RuleSpec, sheet: SheetSpec, path: tuple[str, ...], setting: 
     return []
 
 
+def check_locks(pack: Pack, locked: Iterable[str]) -> str | None:
+    """The first `[settings_sheet] locked` entry naming no rule or setting, with the nearest."""
+    rules = {rule.id: rule for sheet in pack.sheets for rule in sheet.rules}
+    for lock in locked:
+        rule_id, _, setting = lock.partition(".")
+        if rule_id not in rules:
+            return f"没有编号为 {rule_id!r} 的规则{suggestion(rule_id, sorted(rules))}"
+        names = sorted({"enabled", *KINDS[rules[rule_id].kind].settings})
+        if setting and setting.split(".")[0] not in names:
+            return f"规则 {rule_id} 没有名为 {setting!r} 的设置{suggestion(setting, names)}"
+    return None
+
+
 def read_rule_settings(tables: Iterable[TypedTable], pack: Pack, config: Mapping[str, Mapping[str, Any]],
                        locked: Iterable[str] = (), previous: Mapping[str, Any] | None = None) -> RuleSettings:
     """The 规则设置 rows over the pack and the config's overrides.
