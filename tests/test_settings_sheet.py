@@ -345,3 +345,11 @@ def test_a_misspelt_lock_in_the_config_is_refused_with_the_nearest_name(tmp_path
     config = parse('[sources]\npaths = ["x"]\n[settings_sheet]\nlocked = ["stock_expiry.warn_dys"]\n', tmp_path / "houqin.toml")
     with pytest.raises(PackFileError, match="warn_days"):
         pack_for(config)
+
+
+def test_a_second_row_for_the_same_setting_is_never_used(folder):
+    settings = settings_book(folder / "books", [[RULE, FOOD_DAYS, "三天"], [RULE, FOOD_DAYS, 3]])
+    result = cycle(Config(paths=[folder / "books"], state_db=folder / "state.sqlite3"))
+    assert milk_warnings(result)  # row 2 is wrong, so the default 7 holds: row 3 does not sneak in
+    said = alerts_of(settings, "规则设置")
+    assert "仍按默认值 7" in said[2] and "已在第 2 行" in said[3]

@@ -150,10 +150,11 @@ def read_rule_settings(tables: Iterable[TypedTable], pack: Pack, config: Mapping
         by_rule.setdefault(tunable.rule.id, []).append(tunable)
     titles = {fold(t.title): t.rule.id for t in known} | {t.rule.id: t.rule.id for t in known}
     result = RuleSettings(overrides=copy.deepcopy({k: dict(v) for k, v in config.items()}))
-    places: dict[str, tuple[TypedTable, int]] = {}
+    places: dict[str, tuple[TypedTable, int]] = {}  # key -> the row its value comes from
+    claimed: dict[str, tuple[TypedTable, int]] = {}  # key -> the first row naming it
     for typed in tables:
         for index in range(len(typed)):
-            _row(typed, index, titles, by_rule, locks, previous, result, places)
+            _row(typed, index, titles, by_rule, locks, previous, result, places, claimed)
     for tunable in known:
         if tunable.key in result.values:
             _set(result.overrides, tunable, result.values[tunable.key])
@@ -162,7 +163,8 @@ def read_rule_settings(tables: Iterable[TypedTable], pack: Pack, config: Mapping
 
 
 def _row(typed: TypedTable, index: int, titles: dict[str, str], by_rule: dict[str, list[Tunable]], locks: tuple[str, ...],
-         previous: Mapping[str, Any], result: RuleSettings, places: dict[str, tuple[TypedTable, int]]) -> None:
+         previous: Mapping[str, Any], result: RuleSettings, places: dict[str, tuple[TypedTable, int]],
+         claimed: dict[str, tuple[TypedTable, int]]) -> None:
     rule_text = (typed.raw_text(index, "规则") or "").strip()
     label_text = (typed.raw_text(index, "设置项") or "").strip()
     value_text = (typed.raw_text(index, "值") or "").strip() if typed.has("值") else ""
@@ -189,11 +191,12 @@ def _row(typed: TypedTable, index: int, titles: dict[str, str], by_rule: dict[st
             f"规则“{options[0].title}”没有“{label_text}”这项设置{suggestion(label_text, labels)}"
             f"（可设的：{'、'.join(labels)}）", f"Rule {rule_id} has no setting '{label_text}'", label_text)
         return
-    if tunable.key in places:
-        first = places[tunable.key]
-        say("settings.duplicate", "设置项", f"“{tunable.title}”的“{tunable.label}”已在第 {first[0].numbers[first[1]]} 行设置，本行不生效",
-            f"{tunable.key} is already set in row {first[0].numbers[first[1]]}")
+    if tunable.key in claimed:
+        first = claimed[tunable.key]
+        say("settings.duplicate", "设置项", f"“{tunable.title}”的“{tunable.label}”已在第 {first[0].numbers[first[1]]} 行，"
+            "请在那一行填写；本行不生效", f"{tunable.key} is already in row {first[0].numbers[first[1]]}")
         return
+    claimed[tunable.key] = (typed, index)  # a second row for it, valid or not, is never used
     if not value_text:
         return  # blank: the default (or the config's value) holds
     if any(tunable.key == lock or tunable.key.startswith(lock + ".") for lock in locks):
