@@ -19,6 +19,7 @@ from rules.kinds import KINDS
 from rules.kinds.settings import (
     BOOL,
     COLUMN_OR_NUMBER,
+    COMMON,
     DAYS_BY_TEXT,
     INT,
     NUMBER,
@@ -98,8 +99,7 @@ def tunables(pack: Pack, config: Mapping[str, Mapping[str, Any]] | None = None) 
     for sheet in pack.sheets:
         for rule in sheet.rules:
             params = {**rule.params, **(config or {}).get(rule.id, {})}
-            declared = {"enabled": Setting(BOOL, default=True, label="开/关", help="关：这条规则不再检查"),
-                        **KINDS[rule.kind].settings}
+            declared = {"enabled": COMMON["enabled"], **KINDS[rule.kind].settings}
             for name, setting in declared.items():
                 found.extend(_tunables(rule, sheet, (name,), setting, params.get(name, setting.default)))
     return found

@@ -9,8 +9,8 @@ the rule on its last valid value; the config is copied, never changed.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import json
 import logging
 import sqlite3
 from dataclasses import dataclass, field
@@ -26,6 +26,7 @@ from rules.settings_sheet.people import read_people
 from rules.settings_sheet.rule_settings import read_rule_settings
 from rules.validate import TypedTable
 from sync.config.loader import Config
+from sync.state import store as state
 
 
 @dataclass
@@ -46,15 +47,11 @@ def previous_values(config: Config) -> dict[str, Any]:
     if not path.exists():
         return {}
     try:
-        connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-        try:
-            rows = connection.execute("SELECT key, sheet_value FROM settings_state WHERE sheet_value IS NOT NULL").fetchall()
-        finally:
-            connection.close()
+        with contextlib.closing(state.connect(path, readonly=True)) as connection:
+            return state.sheet_values(connection)
     except sqlite3.Error:  # an older database, or one being mended: defaults this once
         logging.getLogger("houqin").debug("设置表：读不到上次的有效值", exc_info=True)
         return {}
-    return {key: json.loads(value) for key, value in rows}
 
 
 __all__ = ["Applied", "apply", "custom_registers", "extended", "previous_values"]

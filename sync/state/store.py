@@ -269,6 +269,12 @@ def _record_settings(connection: sqlite3.Connection, run_id: int, result: RunRes
                            (entry["key"], entry["value"], sheet_value, entry["place"]))
 
 
+def sheet_values(connection: sqlite3.Connection) -> dict[str, Any]:
+    """Setting key -> the value the 设置 sheet last set validly (kept while its row is wrong)."""
+    rows = connection.execute("SELECT key, sheet_value FROM settings_state WHERE sheet_value IS NOT NULL")
+    return {row["key"]: json.loads(row["sheet_value"]) for row in rows}
+
+
 def settings_view(connection: sqlite3.Connection) -> dict[str, Any] | None:
     """The 设置 tab's data as the last run that read the sheets left it."""
     row = connection.execute("SELECT body FROM settings_views ORDER BY run_id DESC LIMIT 1").fetchone()
