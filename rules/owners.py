@@ -8,12 +8,13 @@ missing day's record, a sheet-wide problem) is unassigned ("")."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from rules.model import Finding
 from rules.validate import TypedTable
 
 ROLES = ("责任人", "经手人", "执行人", "保管人")
+RECEIVER = "接收人"  # a person the 通知人员 sheet makes receive a sheet's alerts
 # Staff list two people as "张三、李四" or "张三/李四".
 _SEPARATORS = re.compile(r"[、,，/;；\s]+")
 
@@ -31,9 +32,23 @@ def row_people(typed: TypedTable, index: int) -> People:
                  for name in _SEPARATORS.split(typed.raw_text(index, role) or "") if name)
 
 
-def assign_owners(findings: Iterable[Finding], tables: Iterable[TypedTable]) -> dict[str, People]:
+def assign_owners(findings: Iterable[Finding], tables: Iterable[TypedTable],
+                  receives: Mapping[str, tuple[str, ...]] | None = None) -> dict[str, People]:
     """Set `owner` on every finding about a row that names someone; returns finding key ->
-    everyone the row names, for the notifications."""
+    everyone the row names, for the notifications, and everyone who receives its sheet
+    (`receives`: name -> sheet ids, "*" every sheet; from the 通知人员 sheet) as 接收人."""
+    findings = list(findings)
+    people = _row_owners(findings, tables)
+    for name, sheets in (receives or {}).items():
+        for finding in findings:
+            if "*" in sheets or finding.sheet_id in sheets:
+                named = people.get(finding.key, ())
+                if all(person != name for _, person in named):
+                    people[finding.key] = (*named, (RECEIVER, name))
+    return people
+
+
+def _row_owners(findings: list[Finding], tables: Iterable[TypedTable]) -> dict[str, People]:
     by_sheet = {(t.table.source, t.table.sheet): t for t in tables if any(t.has(role) for role in ROLES)}
     index: dict[tuple[str, str], dict[int, int]] = {}
     people: dict[str, People] = {}

@@ -105,7 +105,9 @@ def test_init_writes_every_sheet_ready_for_staff(tmp_path, pack):
         assert [c.value for c in sheet[1]] == [f.header for f in spec.fields]
         assert sheet.freeze_panes == "A2"
         enum_columns = [f for f in spec.fields if f.enum]
-        assert len(sheet.data_validations.dataValidation) == len(enum_columns) + sum(f.type == "boolean" for f in spec.fields)
+        # 规则设置 comes pre-filled, with 开/关, 是/否 and 错误/提醒 dropdowns in its 值 cells.
+        prefilled = 3 if spec.id == "settings_rules" else 0
+        assert len(sheet.data_validations.dataValidation) == len(enum_columns) + sum(f.type == "boolean" for f in spec.fields) + prefilled
     guide = "\n".join(str(c.value) for row in book["说明"].iter_rows() for c in row if c.value)
     assert all(spec.name in guide for spec in pack.sheets)
     assert "请不要在这一列写字" in guide  # the alert column is Houqin's: staff are told before they type there

@@ -21,7 +21,7 @@ from rules.alerts import ALERT_HEADER
 from sync.config.loader import Config
 from tests.staff_snapshot import snapshot
 from tests.support import MACHINE_SETTINGS
-from tests.trust_machine import SHEET, StaffSheetMachine, alert_column, houqin_rules
+from tests.trust_machine import SETTINGS_SHEET, SHEET, StaffSheetMachine, alert_column, houqin_rules
 
 pytestmark = pytest.mark.slow
 
@@ -31,6 +31,8 @@ FILL = PatternFill("solid", start_color="FFDDEBF7")
 
 
 class XlsxMachine(StaffSheetMachine):
+    supports_settings = True
+
     def t_config(self) -> Config:
         return Config(paths=[self.folder / "表格"], backups=2)
 
@@ -82,6 +84,30 @@ class XlsxMachine(StaffSheetMachine):
             self.staff_rules.append((span, formulas))
         book.create_sheet("说明").cell(1, 1, "请不要在“系统提醒”列里填写内容")
         book.save(self.path)
+        settings_book = Workbook()
+        settings_book.active.title = SETTINGS_SHEET
+        settings_book.active.append(["规则", "设置项", "值", "默认值", "说明"])
+        settings_book.save(self.settings_path)
+
+    @property
+    def settings_path(self) -> Path:
+        return self.folder / "表格" / "设置.xlsx"
+
+    def t_setting(self, row: int, rule: str, label: str, value: Any) -> None:
+        """Staff open 设置.xlsx, type a row and save it (Houqin's alert column comes along)."""
+        book = load_workbook(self.settings_path)
+        sheet = book[SETTINGS_SHEET]
+        for column, text in enumerate((rule, label, value), start=1):
+            sheet.cell(row, column, text)
+        book.save(self.settings_path)
+
+    def t_settings_alerts(self) -> dict[int, str]:
+        grid = python_calamine.CalamineWorkbook.from_path(str(self.settings_path)).get_sheet_by_name(SETTINGS_SHEET).to_python(
+            skip_empty_area=False)
+        column = alert_column(grid)
+        if column is None:
+            return {}
+        return {n: row[column] for n, row in enumerate(grid, start=1) if n > 1 and column < len(row) and row[column] not in ("", None)}
 
     def _write_row(self, sheet, number: int, headers: list[str], values: dict) -> None:
         for column, header in enumerate(headers, start=1):
@@ -113,6 +139,9 @@ class XlsxMachine(StaffSheetMachine):
 
     def t_staff(self) -> dict[str, object]:
         taken = {k: v for k, v in snapshot(self.path).items() if "!cf" not in k}
+        # Staff's program rewrites Houqin's highlighting of 设置.xlsx in its own words (numeric
+        # character references): its cells are staff's, its only rule is Houqin's.
+        taken.update({f"设置.xlsx {k}": v for k, v in snapshot(self.settings_path).items() if "!cf" not in k})
         with zipfile.ZipFile(self.path) as archive:
             xml = archive.read("xl/worksheets/sheet1.xml")
         blocks = [(m[1].decode(), tuple(unescape(f.decode()) for f in _FORMULA.findall(m[2]))) for m in _BLOCK.finditer(xml)]

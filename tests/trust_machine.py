@@ -50,6 +50,13 @@ last_dates = st.one_of(st.dates(min_value=BASE - timedelta(days=150), max_value=
 rows = st.fixed_dictionaries({"编号": codes, "检查对象": things, "类别": kinds, "责任人": people,
                               "检查周期": periods, "上次检查日期": last_dates})
 notes = st.sampled_from(["周三换过药剂", "厂家电话 13800000000", "=备注", "", "【错误】这是老师自己写的"])
+# The 设置 sheet (规则设置): rows staff write, right and wrong (a misspelt setting, an unknown rule).
+SETTINGS_SHEET = "规则设置"
+SETTING_NAMES = [("定期安全检查", "提前提醒天数"), ("定期安全检查", "开/关"), ("定期安全检查", "大型玩具检查周期天数"),
+                 ("隐患整改期限", "提前提醒天数"), ("定期安全检查", "提前提醒天"), ("定期检查", "开/关")]
+HOOK = "https://hook.example/robot?key=0123456789abcdef"
+setting_values = st.one_of(st.integers(min_value=-2, max_value=40),
+                           st.sampled_from(["三天", "关", "开", "错误", HOOK, "", "7天", None]))
 
 
 def good_row(thing: str) -> dict[str, Any]:
@@ -65,6 +72,9 @@ def houqin_rules(letter: str, first_row: int) -> tuple[str, str]:
 class StaffSheetMachine(RuleBasedStateMachine):
     """The model and the steps; transports implement the `t_*` methods."""
 
+    # Transports with a 设置 workbook beside the sheet (t_setting, t_settings_alerts).
+    supports_settings = False
+
     def __init__(self) -> None:
         super().__init__()
         # In memory where the system has it: the syncs' fsyncs would otherwise dominate.
@@ -75,6 +85,7 @@ class StaffSheetMachine(RuleBasedStateMachine):
         self.synced: RunResult | None = None
         self.just_synced = False
         self.today = BASE
+        self.setting_rows: dict[int, tuple[str, str, Any]] = {}  # 规则设置 row -> (规则, 设置项, 值)
 
     # -- the sheet staff start with --
 
@@ -179,6 +190,16 @@ class StaffSheetMachine(RuleBasedStateMachine):
         self.t_note_right_of_alerts("说明" if header else "", note)
         self.then(sync)
 
+    @precondition(lambda self: self.supports_settings)
+    @rule(slot=st.integers(min_value=0, max_value=3), names=st.sampled_from(SETTING_NAMES), value=setting_values,
+          sync=st.one_of(st.none(), st.integers(min_value=0, max_value=75)))
+    def edit_setting(self, slot: int, names: tuple[str, str], value: Any, sync: int | None) -> None:
+        """Staff change a rule's setting in the 设置 workbook (and save it)."""
+        row = slot + 2
+        self.t_setting(row, names[0], names[1], value)
+        self.setting_rows[row] = (names[0], names[1], value)
+        self.then(sync)
+
     # -- what must hold after every sync --
 
     @invariant()
@@ -197,7 +218,31 @@ class StaffSheetMachine(RuleBasedStateMachine):
         assert shown == wanted, (shown, wanted)
         # Every alert still open is one this sync found: a fixed problem resolved.
         assert self.open_keys() == set(keys), self.open_keys() ^ set(keys)
+        if self.supports_settings:
+            self.settings_answered(judged)
         self.just_synced = False
+
+    def settings_answered(self, judged: RunResult) -> None:
+        """Each 设置 row is either in effect (its cell is where its setting comes from) or says
+        why not in its own 系统提醒; a URL typed there is in effect nowhere and stored nowhere."""
+        wanted = {row: alert.text for row, alert in row_alerts(judged.findings, SETTINGS_SHEET).items() if row > 1}
+        shown = self.t_settings_alerts()
+        assert shown == wanted, (shown, wanted)
+        entries = judged.settings.get("entries", [])
+        for row, (_, _, value) in self.setting_rows.items():
+            text = "" if value is None else str(value).strip()
+            if not text or row in shown:
+                continue
+            place = f"设置.xlsx › {SETTINGS_SHEET} › C{row}"
+            used = [e for e in entries if e["place"] == place]
+            assert len(used) == 1, (row, value, [e for e in entries if e["origin"] == "sheet"])
+            if isinstance(value, int) and used[0]["label"] != "开/关":
+                assert used[0]["value"] == str(value), (row, value, used[0])
+        assert all(HOOK not in e["value"] for e in entries)
+        with contextlib.closing(state.connect(self.db)) as connection:
+            stored = connection.execute("SELECT group_concat(message) || group_concat(coalesce(value, '')) FROM findings").fetchone()[0]
+            stored = (stored or "") + "".join(r[0] for r in connection.execute("SELECT shown || coalesce(sheet_value, '') FROM settings_state"))
+        assert "hook.example" not in stored
 
     def open_keys(self) -> set[str]:
         with contextlib.closing(state.connect(self.db)) as connection:
@@ -256,6 +301,8 @@ class StaffSheetMachine(RuleBasedStateMachine):
     def t_move_alert(self, way: str) -> None: ...
     def t_note_right_of_alerts(self, header: str, note: str) -> None: ...
     def t_close(self) -> None: ...
+    def t_setting(self, row: int, rule: str, label: str, value: Any) -> None: ...
+    def t_settings_alerts(self) -> dict[int, str]: ...
 
 
 def assert_same_staff(before: Any, after: Any) -> None:

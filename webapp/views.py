@@ -24,7 +24,7 @@ from webapp.page_cache import PageCache
 
 bp = Blueprint("views", __name__)
 # Tabs of the page in order; another view adds its own link in templates/status/tabs.html.
-TABS = ("todo", "overview", "history", "list")
+TABS = ("todo", "overview", "history", "list", "settings")
 PER_OWNER = 10       # items per person on the to-do; the person's link shows them all
 PER_WORKBOOK = 20    # validation errors per workbook on the to-do
 PAGE_SIZE = 100      # rows per page of a person's list and of the full list
@@ -139,6 +139,13 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str],
         day = date.fromisoformat(today)
         context.update(chart=Markup(open_alerts_svg(state.open_alerts_per_day(db, day))),  # numbers and dates only
                        history=state.run_history(db, 15), resolved=state.recently_resolved(db, 15))
+    elif tab == "settings":
+        view = state.settings_view(db) or {}
+        entries = view.get("entries", [])
+        for entry in entries:
+            entry["link"] = google_link(by_source.get(entry["source"], {}), entry["settings_sheet"], entry["cell"])
+        context.update(view=view, entries=entries, changes=state.settings_changes(db, limit=30),
+                       off=[e for e in entries if e["key"].endswith(".enabled") and e["value"] == "关"])
     else:
         rows, total = state.findings(db, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         context.update(rows=linked(rows), total=total, filters=filters, sheets=state.distinct_values(db, "sheet"))

@@ -116,6 +116,10 @@ class KindSpec:
     run: RuleKind
     settings: dict[str, Setting]
 
+    def settings_defaults(self) -> dict[str, Any]:
+        """The declared defaults, for what a rule leaves out."""
+        return {name: s.default for name, s in self.settings.items() if s.default is not None}
+
 
 KINDS: dict[str, KindSpec] = {}
 

@@ -21,7 +21,7 @@ from rules.nutrition.sheets import (
 from rules.text import fold
 
 
-@kind("ingredients_listed", allow=Setting(TEXTS), **WARNING_BY_DEFAULT)
+@kind("ingredients_listed", allow=Setting(TEXTS, label="不需要写用料的菜品", help="这些菜品不要求写用料（用顿号分隔）"), **WARNING_BY_DEFAULT)
 def ingredients_listed(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A dish on the menu has ingredient rows (or amounts in its 主要食材 cell), from the first
     day any dish has them: a kindergarten that starts now is not told about last term."""

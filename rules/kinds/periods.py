@@ -96,14 +96,14 @@ def _members(rule: Rule, ctx: Context, rows: list[tuple[TypedTable, int, date]])
 
 @kind(
     "completeness",
-    date=Setting(COLUMN, required=True),
-    period=Setting(CHOICE, choices=PERIODS),
+    date=Setting(COLUMN, required=True, label="日期列", help="记录的日期"),
+    period=Setting(CHOICE, choices=PERIODS, label="频次", help="每个上学日、每个上学周、每个上学月或每季度至少一条记录"),
     members=Setting(OBJECT, fields={
-        "field": Setting(COLUMN), "config": Setting(CHOICE, choices=("classes",)), "from_sheet": Setting(SHEET),
-        "from_field": Setting(TEXT), "list": Setting(TEXTS), "frequency": Setting(CHOICE_BY_TEXT, choices=PERIODS)}),
-    min_count=Setting(INT, default=1, minimum=1),
-    outbreak=Setting(OBJECT, fields={"daily_min": Setting(INT, minimum=1)}),
-    warn_days=Setting(INT, default=0, minimum=0),
+        "field": Setting(COLUMN, label="对象列", help="写对象名称的列"), "config": Setting(CHOICE, choices=("classes",), label="对象来自配置", help="classes：用配置或设置表里的班级名单"), "from_sheet": Setting(SHEET, label="对象来自工作表", help="从哪张表取对象名单"),
+        "from_field": Setting(TEXT, label="对象来自的列", help="那张表里写对象名称的列"), "list": Setting(TEXTS, label="对象名单", help="固定的对象名单（用顿号分隔）"), "frequency": Setting(CHOICE_BY_TEXT, choices=PERIODS, label="各对象频次", help="每个对象自己的频次")}, label="对象", help="每个对象（班级、消毒对象…）分别要有记录"),
+    min_count=Setting(INT, default=1, minimum=1, label="每期最少记录数", help="每个周期至少几条记录"),
+    outbreak=Setting(OBJECT, fields={"daily_min": Setting(INT, minimum=1, label="流行期每天最少次数", help="流行期每天至少几次")}, label="传染病流行期", help="流行期加强的要求"),
+    warn_days=Setting(INT, default=0, minimum=0, label="提前提醒天数", help="周期结束前几天开始提醒"),
     **LABELS, **ERROR_BY_DEFAULT,
 )
 def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -196,8 +196,8 @@ def _quarters(rule: Rule, ctx: Context, key: str, prefix: str, counts: Counter, 
 @kind(
     "no_repeat",
     **FIELD,
-    date=Setting(COLUMN, required=True),
-    allow=Setting(TEXTS),
+    date=Setting(COLUMN, required=True, label="日期列", help="按日期所在的一周比较"),
+    allow=Setting(TEXTS, label="允许重复的名称", help="这些名称可以重复（用顿号分隔）"),
     **ERROR_BY_DEFAULT,
 )
 def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -231,9 +231,9 @@ def no_repeat(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "next_week_planned",
-    date=Setting(COLUMN, required=True),
-    from_weekday=Setting(INT, default=3, minimum=0, maximum=6),
-    label=Setting(TEXT),
+    date=Setting(COLUMN, required=True, label="日期列", help="食谱的日期"),
+    from_weekday=Setting(INT, default=3, minimum=0, maximum=6, label="从星期几开始提醒", help="0 为星期一，3 为星期四，6 为星期日"),
+    label=Setting(TEXT, label="提醒用语", help="提醒里称呼这件事的用语"),
     **WARNING_BY_DEFAULT,
 )
 def next_week_planned(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -255,11 +255,11 @@ def next_week_planned(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "ratio_limit",
-    month=Setting(COLUMN, required=True),
-    income=Setting(COLUMN, required=True),
-    spend=Setting(COLUMN, required=True),
-    month_limit=Setting(NUMBER, minimum=0),
-    term_limit=Setting(NUMBER, minimum=0),
+    month=Setting(COLUMN, required=True, label="月份列", help="账目所属的月份"),
+    income=Setting(COLUMN, required=True, label="收入列", help="收入金额"),
+    spend=Setting(COLUMN, required=True, label="支出列", help="支出金额"),
+    month_limit=Setting(NUMBER, minimum=0, label="每月盈亏上限（%）", help="每月结余占收入的百分比不超过这个数"),
+    term_limit=Setting(NUMBER, minimum=0, label="每学期盈亏上限（%）", help="每学期结余占收入的百分比不超过这个数"),
 )
 def ratio_limit(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """|income − spending| / income per month (warning) and over the term (error)."""
@@ -306,10 +306,10 @@ def _terms_to_judge(ctx: Context, rows: list[tuple[TypedTable, int, date]]) -> l
 @kind(
     "term_coverage",
     **FIELD,
-    date=Setting(COLUMN, required=True),
-    types=Setting(TEXTS, required=True),
-    warn_days=Setting(INT, default=0, minimum=0),
-    label=Setting(TEXT),
+    date=Setting(COLUMN, required=True, label="日期列", help="记录的日期"),
+    types=Setting(TEXTS, required=True, label="每学期必须覆盖的项目", help="每个学期都要有的类型（用顿号分隔）"),
+    warn_days=Setting(INT, default=0, minimum=0, label="学期末提前提醒天数", help="学期结束前几天开始提醒缺少的项目"),
+    label=Setting(TEXT, label="提醒用语", help="提醒里称呼这件事的用语"),
     **ERROR_BY_DEFAULT,
 )
 def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -341,10 +341,10 @@ def term_coverage(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "term_task",
-    mode=Setting(CHOICE, required=True, choices=("signed", "stocktake")),
-    date=Setting(COLUMN, required=True),
-    days=Setting(INT, minimum=0),
-    since=Setting(COLUMN),
+    mode=Setting(CHOICE, required=True, choices=("signed", "stocktake"), label="方式", help="signed：每行都要在本学期签订；stocktake：本学期要盘点"),
+    date=Setting(COLUMN, required=True, label="日期列", help="签订或盘点的日期"),
+    days=Setting(INT, minimum=0, label="学期初宽限天数", help="学期开始后几天内只提醒，之后报错"),
+    since=Setting(COLUMN, label="起算列", help="从哪一列的日期起算"),
     **LABELS, **ITEM,
 )
 def term_task(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -388,9 +388,9 @@ def _existed(typed: TypedTable, index: int, rule: Rule, term: Term) -> bool:
 
 @kind(
     "exists_in",
-    source_sheet=Setting(SHEET, required=True),
-    match=Setting(COLUMNS, required=True),
-    date=Setting(COLUMN, required=True),
+    source_sheet=Setting(SHEET, required=True, label="对照的表", help="每行都要在这张表里有对应记录"),
+    match=Setting(COLUMNS, required=True, label="对照的列", help="这些列相同就算有对应记录"),
+    date=Setting(COLUMN, required=True, label="日期列", help="只查已经过去的上学日"),
     **LABELS, **ITEM, **ERROR_BY_DEFAULT,
 )
 def exists_in(rule: Rule, ctx: Context) -> Iterator[Finding]:

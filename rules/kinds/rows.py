@@ -69,13 +69,13 @@ def _due(found: Finding, due: date) -> Finding:
 
 @kind(
     "due_by_interval",
-    date=Setting(COLUMNS_OR_COLUMN, required=True),
+    date=Setting(COLUMNS_OR_COLUMN, required=True, label="上次日期列", help="从哪一列的日期起算下次到期（多列时取第一个填了的）"),
     interval=Setting(OBJECT, required=True, fields={
-        "field": Setting(COLUMN), "category_field": Setting(COLUMN), "by_category": Setting(DAYS_BY_TEXT),
-        "default_days": Setting(INT, minimum=1), "birth_field": Setting(COLUMN), "age_years": Setting(INT, minimum=0),
-        "months_under": Setting(INT, minimum=1), "months_otherwise": Setting(INT, minimum=1)}),
-    warn_days=Setting(INT, default=0, minimum=0),
-    when=Setting(CONDITIONS),
+        "field": Setting(COLUMN, label="周期列", help="每行自己写周期天数的列"), "category_field": Setting(COLUMN, label="类别列", help="按类别取默认周期的列"), "by_category": Setting(DAYS_BY_TEXT, label="检查周期天数", help="该类别没写周期时的默认周期（天）"),
+        "default_days": Setting(INT, minimum=1, label="默认周期天数", help="没写周期、类别也没有默认时的周期（天）"), "birth_field": Setting(COLUMN, label="出生日期列", help="按年龄定周期时的出生日期列"), "age_years": Setting(INT, minimum=0, label="分界年龄", help="小于这个年龄（岁）用较短的周期"),
+        "months_under": Setting(INT, minimum=1, label="分界年龄以下周期月数", help="未满分界年龄时每隔几个月一次"), "months_otherwise": Setting(INT, minimum=1, label="分界年龄以上周期月数", help="满分界年龄后每隔几个月一次")}, label="周期", help="下次到期 = 上次日期 + 周期"),
+    warn_days=Setting(INT, default=0, minimum=0, label="提前提醒天数", help="到期前几天开始提醒（0 表示到期当天才提醒）"),
+    when=Setting(CONDITIONS, label="条件", help="只检查符合这些条件的行"),
     **LABELS, **ITEM,
 )
 def due_by_interval(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -135,15 +135,16 @@ def _deadline(rule: Rule, typed: TypedTable, index: int, ctx: Context) -> date |
 @kind(
     "deadline",
     due=Setting(OBJECT, required=True, fields={
-        "field": Setting(COLUMN, required=True), "days": Setting(INT), "month_end": Setting(BOOL),
-        "year_end": Setting(BOOL), "school_days": Setting(INT, minimum=1)}),
-    when=Setting(CONDITIONS),
-    pending_severity=Setting(SEVERITY, default="warning"),
-    missing_severity=Setting(SEVERITY),
-    missing_message=Setting(TEXT),
-    missing_message_en=Setting(TEXT),
-    overdue_message=Setting(TEXT),
-    warn_days=Setting(INT, default=0, minimum=0),
+        "field": Setting(COLUMN, required=True, label="期限列", help="期限所在（或起算）的日期列"), "days": Setting(INT, label="期限天数", help="起算日期之后几天内要完成"), "month_end": Setting(BOOL, label="到月底", help="期限为该日期所在月的月底"),
+        "year_end": Setting(BOOL, label="到年底", help="期限为该日期所在年的 12 月 31 日"),
+        "school_days": Setting(INT, minimum=1, label="期限上学日数", help="起算日期之后几个上学日内要完成")}, label="期限", help="期限从哪一列起算"),
+    when=Setting(CONDITIONS, label="条件", help="只检查符合这些条件的行"),
+    pending_severity=Setting(SEVERITY, default="warning", label="未到期时的级别", help="期限未到、尚未完成时的提醒级别"),
+    missing_severity=Setting(SEVERITY, label="缺期限时的级别", help="该填的期限没填时的级别"),
+    missing_message=Setting(TEXT, label="缺期限时的提示语", help="该填的期限没填时的提示文字"),
+    missing_message_en=Setting(TEXT, label="缺期限时的英文提示语", help="英文界面的提示文字"),
+    overdue_message=Setting(TEXT, label="逾期提示语", help="逾期时的提示文字"),
+    warn_days=Setting(INT, default=0, minimum=0, label="提前提醒天数", help="期限前几天开始提醒（0 表示不提前提醒）"),
     **LABELS, **ITEM, **ERROR_BY_DEFAULT,
 )
 def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -191,14 +192,14 @@ def deadline(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "expiry",
-    date=Setting(COLUMN),
-    start=Setting(COLUMN),
-    days=Setting(COLUMN),
-    quantity=Setting(COLUMN, required=True),
-    category=Setting(COLUMN),
-    default_category=Setting(TEXT),
-    warn_days=Setting(DAYS_BY_TEXT, default={}),
-    require_date_for=Setting(TEXTS),
+    date=Setting(COLUMN, label="到期日期列", help="写到期日期的列"),
+    start=Setting(COLUMN, label="生产日期列", help="没写到期日期时，用生产日期加保质期"),
+    days=Setting(COLUMN, label="保质期列", help="保质期（天）所在的列"),
+    quantity=Setting(COLUMN, required=True, label="数量列", help="数量为 0 的物品不提醒"),
+    category=Setting(COLUMN, label="类别列", help="按类别取提前提醒天数的列"),
+    default_category=Setting(TEXT, label="默认类别", help="类别没填时按哪一类"),
+    warn_days=Setting(DAYS_BY_TEXT, default={}, minimum=0, maximum=3650, label="提前提醒天数", help="到期前几天开始提醒"),
+    require_date_for=Setting(TEXTS, label="必须写到期日期的类别", help="这些类别有库存却没有到期日期时报错"),
     **ITEM,
 )
 def expiry(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -260,10 +261,10 @@ _OPS = {
 
 @kind(
     "comparison",
-    left=Setting(COLUMN, required=True),
-    op=Setting(CHOICE, required=True, choices=("<=", "<", ">=", ">", "==", "!=")),
-    right=Setting(COLUMN_OR_NUMBER, required=True),
-    when=Setting(CONDITIONS),
+    left=Setting(COLUMN, required=True, label="比较的列", help="要检查的列"),
+    op=Setting(CHOICE, required=True, choices=("<=", "<", ">=", ">", "==", "!="), label="比较方式", help="<=、<、>=、>、==、!="),
+    right=Setting(COLUMN_OR_NUMBER, required=True, label="比较值", help="和哪个数（或哪一列）比较"),
+    when=Setting(CONDITIONS, label="条件", help="只检查符合这些条件的行"),
     **MESSAGES, **ITEM, **ERROR_BY_DEFAULT,
 )
 def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -295,8 +296,8 @@ def comparison(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "required_if",
-    when=Setting(CONDITIONS),
-    require=Setting(REQUIREMENTS, required=True),
+    when=Setting(CONDITIONS, label="条件", help="只检查符合这些条件的行"),
+    require=Setting(REQUIREMENTS, required=True, label="必填的列", help="条件成立时这些列必须填写"),
     **MESSAGES, **ITEM, **ERROR_BY_DEFAULT,
 )
 def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -330,9 +331,9 @@ def required_if(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "duration",
-    start=Setting(COLUMN, required=True),
-    end=Setting(COLUMN, required=True),
-    min_hours=Setting(NUMBER, required=True, minimum=0),
+    start=Setting(COLUMN, required=True, label="开始时间列", help="开始的日期时间"),
+    end=Setting(COLUMN, required=True, label="结束时间列", help="结束的日期时间"),
+    min_hours=Setting(NUMBER, required=True, minimum=0, label="最少小时数", help="结束减开始不得少于这么多小时"),
     **ITEM, **ERROR_BY_DEFAULT,
 )
 def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -355,9 +356,9 @@ def duration(rule: Rule, ctx: Context) -> Iterator[Finding]:
 @kind(
     "computed",
     **FIELD,
-    plus=Setting(COLUMN, required=True),
-    minus=Setting(COLUMN, required=True),
-    tolerance=Setting(NUMBER, default=0.01, minimum=0),
+    plus=Setting(COLUMN, required=True, label="加数列", help="结果 = 加数列 − 减数列"),
+    minus=Setting(COLUMN, required=True, label="减数列", help="结果 = 加数列 − 减数列"),
+    tolerance=Setting(NUMBER, default=0.01, minimum=0, label="允许误差", help="计算结果与所填数相差不超过这个数就算对"),
     **ITEM, **ERROR_BY_DEFAULT,
 )
 def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -376,7 +377,7 @@ def computed(rule: Rule, ctx: Context) -> Iterator[Finding]:
                           f"{item}: {target} is {total:,.2f} but {plus} - {minus} = {expected:,.2f}", target)
 
 
-@kind("forbidden_words", **FIELD, words=Setting(TEXTS, required=True), **ERROR_BY_DEFAULT)
+@kind("forbidden_words", **FIELD, words=Setting(TEXTS, required=True, label="禁止的词", help="名称里含有这些词的报错（用顿号分隔）"), **ERROR_BY_DEFAULT)
 def forbidden_words(rule: Rule, ctx: Context) -> Iterator[Finding]:
     """A text column must not contain any of the listed words."""
     name, words = rule.get("field"), rule.get("words", [])

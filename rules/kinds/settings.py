@@ -62,23 +62,30 @@ class Setting:
     minimum: float | None = None
     maximum: float | None = None
     fields: Mapping[str, Setting] = field(default_factory=dict)
+    # How staff read it in the 设置 sheet (rules/settings_sheet/): a short Chinese name, one
+    # sentence of help. Every kind's settings carry both (tests/test_settings_sheet.py).
+    label: str = ""
+    help: str = ""
 
 
 # What every rule may carry, whatever its kind.
 COMMON: dict[str, Setting] = {
-    "title": Setting(TEXT),
-    "source": Setting(TEXT),
-    "enabled": Setting(BOOL, default=True),
+    "title": Setting(TEXT, label="规则名称", help="规则的中文名称，显示在提醒和状态页上"),
+    "source": Setting(TEXT, label="依据", help="规则依据的法规或文件"),
+    "enabled": Setting(BOOL, default=True, label="开/关", help="关：这条规则不再检查，状态页写明由哪里关闭"),
 }
 
 
 # Settings many kinds share, spread into their declarations: @kind("x", ..., **ITEM, **LABELS).
-ITEM = {"item": Setting(COLUMNS)}
-FIELD = {"field": Setting(COLUMN, required=True)}  # the column a kind judges
-LABELS = {"label": Setting(TEXT), "label_en": Setting(TEXT)}
-MESSAGES = {"message": Setting(TEXT), "message_en": Setting(TEXT)}
-ERROR_BY_DEFAULT = {"severity": Setting(SEVERITY, default="error")}
-WARNING_BY_DEFAULT = {"severity": Setting(SEVERITY, default="warning")}
+ITEM = {"item": Setting(COLUMNS, label="物品名称列", help="提醒里用哪几列称呼这一行（菜品、器材、幼儿…）")}
+FIELD = {"field": Setting(COLUMN, required=True, label="检查的列", help="这条规则检查的列")}  # the column a kind judges
+LABELS = {"label": Setting(TEXT, label="提醒用语", help="提醒里称呼这件事的用语"),
+          "label_en": Setting(TEXT, label="英文提醒用语", help="英文界面的用语")}
+MESSAGES = {"message": Setting(TEXT, label="提示语", help="提醒的文字；{item} 等会换成本行的内容"),
+            "message_en": Setting(TEXT, label="英文提示语", help="英文界面的提示文字")}
+_SEVERITY_HELP = "error（错误，红色）或 warning（提醒，黄色）"
+ERROR_BY_DEFAULT = {"severity": Setting(SEVERITY, default="error", label="级别", help=_SEVERITY_HELP)}
+WARNING_BY_DEFAULT = {"severity": Setting(SEVERITY, default="warning", label="级别", help=_SEVERITY_HELP)}
 
 
 class SettingProblem(Exception):
@@ -127,11 +134,26 @@ def check_settings(declared: Mapping[str, Setting], params: Mapping[str, Any], *
     return named
 
 
+def value_range(setting: Setting) -> str:
+    """“（0 到 365）”: the range a number must be in, as staff read it; "" when unbounded."""
+    low, high = setting.minimum, setting.maximum
+    if low is None and high is None:
+        return ""
+    if high is None:
+        return f"（不小于 {low:g}）"
+    return f"（不大于 {high:g}）" if low is None else f"（{low:g} 到 {high:g}）"
+
+
 def _fail(path: list[str | int], setting: Setting, value: Any) -> SettingProblem:
-    expected = _DESCRIBED[setting.type]
+    expected = _DESCRIBED[setting.type] + value_range(setting)
     if setting.choices:
         expected += "：" + "、".join(map(str, setting.choices))
     return SettingProblem(path, f"应为{expected}，实际是 {value!r}")
+
+
+def _in_range(setting: Setting, value: float) -> bool:
+    return not ((setting.minimum is not None and value < setting.minimum)
+                or (setting.maximum is not None and value > setting.maximum))
 
 
 def _is_int(value: Any) -> bool:
@@ -168,8 +190,7 @@ def _check_value(setting: Setting, value: Any, path: list[str | int],
             raise _fail(path, setting, value)
     elif kind in (INT, NUMBER):
         ok = _is_int(value) if kind == INT else _is_number(value)
-        if not ok or (setting.minimum is not None and value < setting.minimum) or (
-                setting.maximum is not None and value > setting.maximum):
+        if not ok or not _in_range(setting, value):
             raise _fail(path, setting, value)
     elif kind == BOOL:
         if not isinstance(value, bool):
@@ -179,7 +200,8 @@ def _check_value(setting: Setting, value: Any, path: list[str | int],
         if value not in choices:
             raise _fail(path, Setting(CHOICE, choices=choices), value)
     elif kind == DAYS_BY_TEXT:
-        if not isinstance(value, dict) or not all(_is_int(v) and v >= 0 for v in value.values()):
+        if not isinstance(value, dict) or not all(_is_int(v) and v >= 0 and _in_range(setting, v)
+                                                  for v in value.values()):
             raise _fail(path, setting, value)
     elif kind == CHOICE_BY_TEXT:
         if not isinstance(value, dict) or not all(v in setting.choices for v in value.values()):

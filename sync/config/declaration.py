@@ -79,7 +79,8 @@ SECTIONS: tuple[Section, ...] = (
         Key("timezone", str, "Asia/Shanghai", help="时区：“今天”按这个时区计算。"),
         Key("language", str, "zh", help="提示语言：zh（中文）或 en（English）。"),
         Key("schema", str, None, listed=False),  # another sheets_schema.json (a pack being developed)
-    ), tables=("sources", "calendar", "school", "rules", "nutrition", "sync", "limits", "web", "notify", "google")),
+    ), tables=("sources", "calendar", "school", "rules", "settings_sheet", "nutrition", "sync", "limits", "web", "notify",
+               "google")),
     Section("sources", (
         Key("paths", list, [], help="工作簿或文件夹（共享文件夹里的 .xlsx/.xlsm 会被检查并写回提醒；.xls/.ods/.et 只检查不写回）。",
             example=["D:/后勤表格"]),
@@ -109,6 +110,12 @@ terms = [
 warn_days = { "食品" = 3, "物资" = 30, "*" = 7 }   # 到期前几天开始提醒
 [rules.drill_evacuation_time]
 right = 90                                     # 疏散用时不超过 90 秒"""),
+    Section("settings_sheet", (
+        Key("locked", list, [], example=["stock_expiry.warn_days", "drill_evacuation_time"],
+            help="设置表（规则设置、通知人员、学期与假期、自定义表）可以放在任何一个工作簿里，优先于本文件；\n"
+                 "这里列出的规则（编号）或设置（编号.设置名）以本文件为准，表格里改了也不生效。\n"
+                 "通知地址和密钥永远不从表格读取。", shown=False),
+    ), shown=False),
     Section("nutrition", (
         Key("boarding", bool, _NUTRITION.boarding, note="寄宿制：能量、蛋白质要求更高（见 energy_protein_min_boarding）",
             shown=False),

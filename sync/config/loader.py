@@ -90,6 +90,8 @@ class Config(Deployment):
     origin: str = "命令行"
     # How big a workbook may be before it is refused unread ([limits]).
     limits: ReadLimits = field(default_factory=ReadLimits)
+    # Rule ids or `rule.setting` keys the 设置 sheet may not change ([settings_sheet] locked).
+    settings_locked: list[str] = field(default_factory=list)
     # Things to tell once about the file itself (e.g. saved as GBK rather than UTF-8).
     notes: list[str] = field(default_factory=list)
 
@@ -302,6 +304,11 @@ class _Reader:
             if not isinstance(settings, dict):
                 raise self.fail(f"rules.{rule_id}", "应为一个表，例如 [rules.stock_expiring] food_days = 3")
             config.rule_settings[rule_id] = dict(settings)
+
+        locked = self.setting(self.section("settings_sheet"), "settings_sheet", "locked")
+        if not all(isinstance(item, str) and item for item in locked):
+            raise self.fail("settings_sheet.locked", '每项应为规则编号或“编号.设置名”，例如 ["stock_expiry.warn_days"]')
+        config.settings_locked = list(locked)
 
         try:
             config.nutrition = settings_from(self.section("nutrition"))

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from rules.pack import load as pack_load
 from rules.pack.load import SchemaError, check_overrides, load_pack
 from rules.pack.spec import Pack
+from rules.settings_sheet.rule_settings import check_locks
 from sync.errors import HouqinError
 from sync.notify.settings import check_sheets
 
@@ -47,6 +48,9 @@ def pack_for(config: Config) -> Pack:
     if mistake:
         place, message = mistake
         raise PackFileError(f"配置文件 {config.file or ''} 中 {place}：{message}")
+    lock = check_locks(pack, config.settings_locked)
+    if lock:
+        raise PackFileError(f"配置文件 {config.file or ''} 中 [settings_sheet] locked：{lock}")
     unknown = check_sheets(config.notify, {sheet.id: sheet.name for sheet in pack.sheets})
     if unknown:
         raise PackFileError(f"配置文件 {config.file or ''} 中 {unknown}")

@@ -42,6 +42,8 @@ class RunResult:
     term_report: dict | None = None
     # Finding key -> everyone its row names, by role (rules.owners), for notifications.
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # The 设置 sheets' part (sync.cycle.settings_sheet.Applied.view): the page's 设置 tab.
+    settings: dict = field(default_factory=dict)
 
     @property
     def duration_seconds(self) -> float:

@@ -22,6 +22,7 @@ from rules.tables import missing_sheets
 from rules.validate import TypedTable, validate
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for
+from sync.cycle import settings_sheet
 from sync.cycle.outcome import RunResult, SourceResult
 from sync.nutrition import analysis as nutrition
 from sync.nutrition.data import shipped_foods
@@ -47,18 +48,20 @@ class CheckResult:
     summary: dict[str, Any] = field(default_factory=dict)
     # Finding key -> everyone its row names (rules.owners), for the notifications.
     people: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    # What the 设置 sheets set and every rule setting's effective value (sync.cycle.settings_sheet).
+    settings: dict[str, Any] = field(default_factory=dict)
+    # The pack as judged: the shipped one, with the registers a 自定义表 defines.
+    pack: Pack | None = None
 
     @property
     def failed(self) -> list[SourceResult]:
         return [s for s in self.sources if not s.read_ok]
 
 
-def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
-          judge: bool = True) -> CheckResult:
-    """Read and judge every source; never writes. Unreadable sources are listed, not raised.
-    With `judge` False only read and validate (what `nutrition` needs)."""
+def _read(pack: Pack, today: date, sources: list[Source]) -> CheckResult:
+    """Every source read and validated against `pack`."""
     result = CheckResult(today=today, findings=[], tables=[])
-    for source in sources if sources is not None else make_sources(config):
+    for source in sources:
         try:
             read = source.read(pack)
         except Exception as exc:  # noqa: BLE001 - whatever one source does, the others are read
@@ -80,13 +83,31 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
         present = {t.table.sheet_id for t in result.tables}
         present |= {f.sheet_id for f in result.findings if f.rule in ("sheet.empty", "sheet.no_header")}
         result.findings.extend(missing_sheets(present, pack, list(result.reads)))
+    return result
+
+
+def check(config: Config, pack: Pack, today: date, sources: list[Source] | None = None,
+          judge: bool = True) -> CheckResult:
+    """Read and judge every source; never writes. Unreadable sources are listed, not raised.
+    With `judge` False only read and validate (what `nutrition` needs)."""
+    sources = sources if sources is not None else make_sources(config)
+    result = _read(pack, today, sources)
+    custom = settings_sheet.custom_registers(pack, result.tables)
+    if custom.sheets:  # registers the 自定义表 defines: read again, now knowing their sheets
+        pack = settings_sheet.extended(pack, custom)
+        result = _read(pack, today, sources)
+    result.pack = pack
     if not judge:
         return result
+    applied = settings_sheet.apply(config, pack, result.tables, custom=custom)
+    result.findings.extend(applied.findings)
+    result.settings = applied.view
+    config = applied.config
     rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today, foods=shipped_foods()))
     result.findings.extend(rule_findings)
     nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
     result.findings.extend(nutrition_findings)
-    result.people = assign_owners(result.findings, result.tables)
+    result.people = assign_owners(result.findings, result.tables, applied.receives)
     result.summary = summarise(result.findings, summary)
     return result
 
@@ -128,7 +149,7 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         result.findings[:0] = recovered
         result.summary = summarise(result.findings, {k: v for k, v in result.summary.items()
                                                      if k not in ("errors", "warnings", "sheets")})
-    term_report = current_term_report(config, pack, result)
+    term_report = current_term_report(config, result.pack or pack, result)
     # The judged tables are not needed past this point: let the write-back reuse their memory
     # (a 1,048,576-row sheet would otherwise hold both its cells and its sheet XML at once).
     result.tables.clear()
@@ -150,7 +171,8 @@ def run_cycle(config: Config, today: date | None = None, write: bool = True, pac
         except Exception as exc:  # one workbook's failure must not stop the others
             source_result.write = WriteOutcome(status="failed", reason=f"写回失败：{exc}", reason_en=f"Write-back failed: {exc}")
     return RunResult(started=started, finished=datetime.now(config.zone), today=today, findings=result.findings,
-                     sources=result.sources, summary=result.summary, term_report=term_report, people=result.people)
+                     sources=result.sources, summary=result.summary, term_report=term_report, people=result.people,
+                     settings=result.settings)
 
 
 def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict[str, Any] | None:

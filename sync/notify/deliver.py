@@ -15,7 +15,7 @@ from rules.kinds.health import urgent_rules
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for
 from sync.cycle.outcome import RunResult
-from sync.notify import channels, compose, digest, outbox
+from sync.notify import channels, compose, digest, outbox, people
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
 from sync.state import store as state
@@ -72,7 +72,7 @@ def send_alerts(connection: sqlite3.Connection, config: Config, channel: Channel
     items = outbox.due_items(connection, channel.name, now, only)
     if not items:
         return 0
-    parts = compose.alert_parts(items, config.notify.people, channels.mention_style(channel),
+    parts = compose.alert_parts(items, people.contacts(connection, config), channels.mention_style(channel),
                                 channels.body_bytes(channel), digest.page_url(config))
     sent = 0
     for number, part in enumerate(parts):

@@ -11,8 +11,8 @@ from datetime import datetime, timedelta
 
 from rules.calendar import SchoolCalendar
 from sync.config.loader import Config
-from sync.notify import channels, compose, outbox
-from sync.notify.channels import Outcome
+from sync.notify import channels, compose, outbox, people
+from sync.notify.channels import Message, Outcome
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
 
@@ -43,12 +43,23 @@ def send_digest(connection: sqlite3.Connection, config: Config, channel: Channel
     since = max(last[1], now - timedelta(days=7)) if last and last[1] < now else now - timedelta(days=1)
     items = [i for i in outbox.open_items(connection) if channel.covers(i.sheet)]
     fixed = [f for f in outbox.fixed_since(connection, since) if channel.covers(f.sheet)]
-    part = compose.digest_parts(now.date(), now, items, fixed, config.notify.people, channels.mention_style(channel),
-                                channels.body_bytes(channel), page_url(config))
-    outcome = send_logged(connection, channel, "digest", part.message, now, len(items))
+    part = compose.digest_parts(now.date(), now, items, fixed, people.contacts(connection, config),
+                                channels.mention_style(channel), channels.body_bytes(channel), page_url(config))
+    changes, last_change = people.setting_changes(connection, channel.name)
+    message = with_setting_changes(part.message, changes)
+    outcome = send_logged(connection, channel, "digest", message, now, len(items))
     if outcome is not None and outcome.ok:
         outbox.mark_digest(connection, channel.name, now.date().isoformat(), now)
+        people.changes_listed(connection, channel.name, last_change)
     return outcome
+
+
+def with_setting_changes(message: Message, changes: list[str]) -> Message:
+    """The digest with what the 设置 sheets changed since the channel's last digest: once each."""
+    if not changes:
+        return message
+    return Message(message.title, message.body + "\n\n" + "\n".join(f"设置变更：{line}" for line in changes),
+                   message.mentions)
 
 
 def page_url(config: Config) -> str | None:

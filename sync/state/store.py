@@ -121,6 +121,28 @@ CREATE TABLE IF NOT EXISTS notify_digests (
     PRIMARY KEY (channel, day)
 );
     """,
+    # The 设置 sheets (sync/cycle/settings_sheet.py): each setting's last effective value and
+    # the value the sheet last set validly; every change seen; the page's view per run.
+    """
+CREATE TABLE settings_state (
+    key TEXT PRIMARY KEY,                  -- rule.setting(.entry)
+    shown TEXT NOT NULL,                   -- the effective value as the sheet writes it
+    sheet_value TEXT,                      -- JSON: the value the sheet set, while it sets one
+    place TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE settings_changes (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL,
+    label TEXT NOT NULL,                   -- "库存 过期和临期物品 · 食品提前提醒天数"
+    place TEXT NOT NULL,                   -- the cell, or the config line
+    old TEXT NOT NULL,
+    new TEXT NOT NULL,
+    seen TEXT NOT NULL
+);
+CREATE INDEX settings_changes_seen ON settings_changes(seen);
+CREATE TABLE settings_views (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, body TEXT NOT NULL);
+CREATE TABLE settings_digested (channel TEXT PRIMARY KEY, last_change INTEGER NOT NULL);
+    """,
 ]
 
 FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
@@ -217,6 +239,8 @@ def record_run(path: Path, result: RunResult) -> int:
             if result.term_report is not None:
                 connection.execute("INSERT INTO term_reports VALUES (?, ?)", (run_id, strict_json.dumps(result.term_report)))
                 connection.execute("DELETE FROM term_reports WHERE run_id < ?", (run_id,))
+            if result.settings:
+                _record_settings(connection, run_id, result)
             unread = {s.source for s in result.sources if not s.read_ok}
             _update_periods(connection, result, unread)
             # Old runs' details are not needed for the page; keep the history rows lean.
@@ -224,6 +248,57 @@ def record_run(path: Path, result: RunResult) -> int:
         return run_id
     finally:
         connection.close()
+
+
+def _record_settings(connection: sqlite3.Connection, run_id: int, result: RunResult) -> None:
+    """The 设置 view of this run, and a change row for every setting whose value moved."""
+    connection.execute("INSERT INTO settings_views VALUES (?, ?)", (run_id, strict_json.dumps(result.settings)))
+    connection.execute("DELETE FROM settings_views WHERE run_id < ?", (run_id,))
+    known = {row["key"]: row["shown"] for row in connection.execute("SELECT key, shown FROM settings_state")}
+    values = result.settings.get("values", {})
+    seen = _stamp(result.finished)
+    for entry in result.settings.get("entries", []):
+        old = known.get(entry["key"], entry["default"] if entry["origin"] == "sheet" else entry["value"])
+        if old != entry["value"]:
+            connection.execute(
+                "INSERT INTO settings_changes (key, label, place, old, new, seen) VALUES (?, ?, ?, ?, ?, ?)",
+                (entry["key"], f"{entry['sheet']} {entry['rule']} · {entry['label']}", entry["place"] or "默认值",
+                 old, entry["value"], seen))
+        sheet_value = strict_json.dumps(values[entry["key"]]) if entry["key"] in values else None
+        connection.execute("INSERT OR REPLACE INTO settings_state VALUES (?, ?, ?, ?)",
+                           (entry["key"], entry["value"], sheet_value, entry["place"]))
+
+
+def sheet_values(connection: sqlite3.Connection) -> dict[str, Any]:
+    """Setting key -> the value the 设置 sheet last set validly (kept while its row is wrong)."""
+    rows = connection.execute("SELECT key, sheet_value FROM settings_state WHERE sheet_value IS NOT NULL")
+    return {row["key"]: json.loads(row["sheet_value"]) for row in rows}
+
+
+def settings_view(connection: sqlite3.Connection) -> dict[str, Any] | None:
+    """The 设置 tab's data as the last run that read the sheets left it."""
+    row = connection.execute("SELECT body FROM settings_views ORDER BY run_id DESC LIMIT 1").fetchone()
+    return json.loads(row["body"]) if row else None
+
+
+def settings_changes(connection: sqlite3.Connection, limit: int = 50) -> list[dict[str, Any]]:
+    """Changes of the settings, newest first."""
+    rows = connection.execute("SELECT * FROM settings_changes ORDER BY id DESC LIMIT ?", (limit,))
+    return [dict(row) for row in rows]
+
+
+def settings_changes_for(connection: sqlite3.Connection, channel: str, limit: int = 50) -> list[dict[str, Any]]:
+    """The changes a channel's digest has not listed yet, oldest first."""
+    row = connection.execute("SELECT last_change FROM settings_digested WHERE channel = ?", (channel,)).fetchone()
+    rows = connection.execute("SELECT * FROM settings_changes WHERE id > ? ORDER BY id LIMIT ?",
+                              (row["last_change"] if row else 0, limit))
+    return [dict(row) for row in rows]
+
+
+def settings_changes_listed(connection: sqlite3.Connection, channel: str, last_change: int) -> None:
+    """A channel's digest listed the changes up to `last_change`: never again."""
+    with connection:
+        connection.execute("INSERT OR REPLACE INTO settings_digested VALUES (?, ?)", (channel, last_change))
 
 
 def _update_periods(connection: sqlite3.Connection, result: RunResult, unread: set[str]) -> None:
