@@ -74,14 +74,14 @@ def _name(value: Any) -> str:
 
 @kind(
     "cluster",
-    date=Setting(COLUMN, required=True),
-    group=Setting(COLUMN, required=True),
-    symptoms=Setting(COLUMN, required=True),
-    when=Setting(CONDITIONS),
-    same_day=Setting(INT, default=3, minimum=2),
-    span_days=Setting(INT, default=3, minimum=1),
-    span_count=Setting(INT, default=5, minimum=2),
-    recent_days=Setting(INT, default=14, minimum=1),
+    date=Setting(COLUMN, required=True, label="日期列", help="病例的日期所在列"),
+    group=Setting(COLUMN, required=True, label="班级列", help="按哪一列分组（一般是班级）"),
+    symptoms=Setting(COLUMN, required=True, label="症状列", help="症状所在列，相同症状才算一组"),
+    when=Setting(CONDITIONS, label="条件", help="只统计符合这些条件的行（如缺勤原因为病假）"),
+    same_day=Setting(INT, default=3, minimum=2, label="同日病例数", help="同班同一天有几例相同症状就算聚集"),
+    span_days=Setting(INT, default=3, minimum=1, label="连续上学日数", help="在几个连续上学日内统计"),
+    span_count=Setting(INT, default=5, minimum=2, label="连续期内病例数", help="连续上学日内有几例相同症状就算聚集"),
+    recent_days=Setting(INT, default=14, minimum=1, label="报告近多少天", help="只报告最后一例在近多少天内的聚集"),
     **MESSAGES, **ERROR_BY_DEFAULT,
 )
 def cluster(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -150,11 +150,11 @@ def cluster(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "counted_in",
-    date=Setting(COLUMN, required=True),
-    group=Setting(COLUMN, required=True),
-    expected=Setting(COLUMN, required=True),
-    present=Setting(COLUMN, required=True),
-    target_sheet=Setting(SHEET, required=True),
+    date=Setting(COLUMN, required=True, label="日期列", help="日期所在列"),
+    group=Setting(COLUMN, required=True, label="班级列", help="班级所在列"),
+    expected=Setting(COLUMN, required=True, label="应到人数列", help="应到人数所在列"),
+    present=Setting(COLUMN, required=True, label="实到人数列", help="实到人数所在列"),
+    target_sheet=Setting(SHEET, required=True, label="登记表", help="每个缺勤幼儿要登记在哪张表"),
     **MESSAGES, **WARNING_BY_DEFAULT,
 )
 def counted_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -193,7 +193,8 @@ def counted_in(rule: Rule, ctx: Context) -> Iterator[Finding]:
 # --- isolation --------------------------------------------------------------------------------
 
 
-ISOLATION_ROW = {"isolation_days": Setting(INT, required=True, minimum=0), "observation_days": Setting(INT, minimum=0)}
+ISOLATION_ROW = {"isolation_days": Setting(INT, required=True, minimum=0, label="隔离天数", help="自发病日起至少隔离几天"),
+                 "observation_days": Setting(INT, minimum=0, label="观察天数", help="同班幼儿医学观察几天")}
 
 
 def isolation_table(rule: Rule, ctx: Context) -> dict[str, dict[str, Any]]:
@@ -207,13 +208,13 @@ def isolation_table(rule: Rule, ctx: Context) -> dict[str, dict[str, Any]]:
 
 @kind(
     "isolation",
-    disease=Setting(COLUMN, required=True),
-    onset=Setting(COLUMN, required=True),
-    back=Setting(COLUMN, required=True),
-    certificate=Setting(COLUMN),
-    certificate_value=Setting(TEXT, default="有"),
-    table=Setting(TABLE, fields=ISOLATION_ROW),
-    table_rule=Setting(TEXT),
+    disease=Setting(COLUMN, required=True, label="病名列", help="传染病名称所在列"),
+    onset=Setting(COLUMN, required=True, label="发病日期列", help="发病日期所在列"),
+    back=Setting(COLUMN, required=True, label="返园日期列", help="返园日期所在列"),
+    certificate=Setting(COLUMN, label="复课证明列", help="是否有复课证明的列"),
+    certificate_value=Setting(TEXT, default="有", label="有证明时填", help="复课证明列里表示有证明的文字"),
+    table=Setting(TABLE, fields=ISOLATION_ROW, label="隔离期表", help="每种传染病的隔离期和观察期（天）"),
+    table_rule=Setting(TEXT, label="沿用规则", help="隔离期表沿用哪条规则的"),
     **ITEM, **ERROR_BY_DEFAULT,
 )
 def isolation(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -272,10 +273,10 @@ def observations(rule: Rule, ctx: Context, class_field: str, onset_field: str, d
 
 @kind(
     "within_days",
-    start=Setting(COLUMN, required=True),
-    end=Setting(COLUMN, required=True),
-    days=Setting(INT, required=True, minimum=0),
-    when=Setting(CONDITIONS),
+    start=Setting(COLUMN, required=True, label="起始日期列", help="从哪一列的日期起算"),
+    end=Setting(COLUMN, required=True, label="完成日期列", help="应在期限内填的日期列"),
+    days=Setting(INT, required=True, minimum=0, label="期限天数", help="起始日期之后几天内要完成"),
+    when=Setting(CONDITIONS, label="条件", help="只检查符合这些条件的行"),
     **LABELS, **ITEM, **ERROR_BY_DEFAULT,
 )
 def within_days(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -355,20 +356,23 @@ def growth_conditions(params: dict[str, Any], sex: Any, birth: date, measured: d
 
 @kind(
     "growth",
-    child=Setting(COLUMN, required=True),
-    date=Setting(COLUMN, required=True),
-    sex=Setting(COLUMN),
-    birth=Setting(COLUMN),
-    weight=Setting(COLUMN),
-    height=Setting(COLUMN),
-    haemoglobin=Setting(COLUMN),
-    records_sheet=Setting(SHEET),
+    child=Setting(COLUMN, required=True, label="幼儿姓名列", help="幼儿姓名所在列"),
+    date=Setting(COLUMN, required=True, label="体检日期列", help="体检日期所在列"),
+    sex=Setting(COLUMN, label="性别列", help="性别所在列"),
+    birth=Setting(COLUMN, label="出生日期列", help="出生日期所在列"),
+    weight=Setting(COLUMN, label="体重列", help="体重（千克）所在列"),
+    height=Setting(COLUMN, label="身高列", help="身高（厘米）所在列"),
+    haemoglobin=Setting(COLUMN, label="血红蛋白列", help="血红蛋白（g/L）所在列"),
+    records_sheet=Setting(SHEET, label="健康档案表", help="性别和出生日期缺时从哪张表查"),
     cutoffs=Setting(OBJECT, fields={
-        "under": Setting(NUMBER), "overweight": Setting(NUMBER), "obese": Setting(NUMBER),
-        "anaemia_under5": Setting(NUMBER, minimum=0), "anaemia_5up": Setting(NUMBER, minimum=0)}),
-    followup_sheet=Setting(SHEET),
-    followup_days=Setting(INT, default=30, minimum=0),
-    recent_days=Setting(INT, default=180, minimum=1),
+        "under": Setting(NUMBER, label="低体重界值", help="Z 评分低于此值为低体重、生长迟缓或消瘦"),
+        "overweight": Setting(NUMBER, label="超重界值", help="Z 评分高于此值为超重"),
+        "obese": Setting(NUMBER, label="肥胖界值", help="Z 评分高于此值为肥胖"),
+        "anaemia_under5": Setting(NUMBER, minimum=0, label="5岁以下贫血界值", help="5 岁以下血红蛋白低于此值（g/L）为贫血"),
+        "anaemia_5up": Setting(NUMBER, minimum=0, label="5岁及以上贫血界值", help="5 岁及以上血红蛋白低于此值（g/L）为贫血")}, label="判定界值", help="低体重、超重、肥胖的 Z 评分界值和贫血的血红蛋白界值"),
+    followup_sheet=Setting(SHEET, label="随访登记表", help="异常幼儿要在哪张表登记随访"),
+    followup_days=Setting(INT, default=30, minimum=0, label="随访期限天数", help="发现异常后几天内要有随访记录"),
+    recent_days=Setting(INT, default=180, minimum=1, label="检查近多少天的体检", help="只评价近多少天内的体检"),
     **ITEM,
 )
 def growth(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -421,10 +425,12 @@ def growth(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "named_elsewhere",
-    field=Setting(COLUMN, required=True),
+    field=Setting(COLUMN, required=True, label="姓名列", help="本表的姓名所在列"),
     sources=Setting(OBJECTS, required=True, fields={
-        "sheet": Setting(SHEET, required=True), "field": Setting(TEXT, required=True), "when": Setting(CONDITIONS),
-        "role": Setting(TEXT)}),
+        "sheet": Setting(SHEET, required=True, label="来源表名", help="列出人员的表"),
+        "field": Setting(TEXT, required=True, label="来源列", help="来源表里的姓名列"),
+        "when": Setting(CONDITIONS, label="来源条件", help="只看来源表里符合这些条件的行"),
+        "role": Setting(TEXT, label="身份", help="提醒里怎样称呼这些人")}, label="来源表", help="哪些表的哪一列列出的人须在本表有一行"),
     **MESSAGES, **WARNING_BY_DEFAULT,
 )
 def named_elsewhere(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -456,8 +462,10 @@ def named_elsewhere(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 # --- topic_schedule ---------------------------------------------------------------------------
 
-TOPIC_ROW = {"terms": Setting(TEXTS), "by": Setting(TEXT), "first_days": Setting(INT, minimum=1),
-             "words": Setting(TEXTS)}
+TOPIC_ROW = {"terms": Setting(TEXTS, label="学期", help="哪个学期要发（秋季/春季）"),
+             "by": Setting(TEXT, label="截止日期", help="月-日，如 05-01"),
+             "first_days": Setting(INT, minimum=1, label="开学后天数", help="开学后几天内要发"),
+             "words": Setting(TEXTS, label="主题关键词", help="主题里含这些词就算")}
 
 
 def _topic_due(entry: dict[str, Any], start: date, end: date) -> date | None:
@@ -476,11 +484,11 @@ def _topic_due(entry: dict[str, Any], start: date, end: date) -> date | None:
 
 @kind(
     "topic_schedule",
-    date=Setting(COLUMN, required=True),
-    topic=Setting(COLUMN, required=True),
-    when=Setting(CONDITIONS),
-    topics=Setting(TABLE, required=True, fields=TOPIC_ROW),
-    warn_days=Setting(INT, default=7, minimum=0),
+    date=Setting(COLUMN, required=True, label="日期列", help="发放日期所在列"),
+    topic=Setting(COLUMN, required=True, label="主题列", help="告家长书主题所在列"),
+    when=Setting(CONDITIONS, label="条件", help="只看符合这些条件的行"),
+    topics=Setting(TABLE, required=True, fields=TOPIC_ROW, label="必发主题表", help="每学期必须发的主题和截止日期"),
+    warn_days=Setting(INT, default=7, minimum=0, label="提前提醒天数", help="截止前几天开始提醒"),
     **ERROR_BY_DEFAULT,
 )
 def topic_schedule(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -531,14 +539,14 @@ def topic_schedule(rule: Rule, ctx: Context) -> Iterator[Finding]:
 
 @kind(
     "disinfected_after",
-    date=Setting(COLUMN, required=True),
-    group=Setting(COLUMN, required=True),
-    own=Setting(COLUMN),
-    target_sheet=Setting(SHEET, required=True),
-    target_date=Setting(TEXT, required=True),
-    target_field=Setting(TEXT, required=True),
-    also=Setting(TEXTS),
-    school_days=Setting(INT, default=1, minimum=0),
+    date=Setting(COLUMN, required=True, label="日期列", help="病例日期所在列"),
+    group=Setting(COLUMN, required=True, label="班级列", help="班级所在列"),
+    own=Setting(COLUMN, label="本表消毒日期列", help="本表里记录消毒日期的列"),
+    target_sheet=Setting(SHEET, required=True, label="消毒记录表", help="消毒记录在哪张表"),
+    target_date=Setting(TEXT, required=True, label="消毒日期列", help="消毒记录表里的日期列"),
+    target_field=Setting(TEXT, required=True, label="消毒对象列", help="消毒记录表里的对象列"),
+    also=Setting(TEXTS, label="也算的对象", help="消毒对象为这些时也算（如活动室）"),
+    school_days=Setting(INT, default=1, minimum=0, label="期限上学日数", help="病例之后几个上学日内要消毒"),
     **ITEM, **ERROR_BY_DEFAULT,
 )
 def disinfected_after(rule: Rule, ctx: Context) -> Iterator[Finding]:
