@@ -19,14 +19,14 @@ from rules.validate import TypedTable
 
 # In the order the summary reads (the seed's sections); each returns one figure or a list.
 FIGURES: list[Callable[[Window], Figure | list[Figure]]] = [
-    office.meetings_per_week,
+    office.meetings_per_week, office.meetings_held,
     health.declared_figures, health.catch_up_rate, health.periodic_exam_rate,
     health.weak_children_followed, health.health_check_figures, health.disinfection_completeness,
-    office.bulletins_per_month,
+    office.bulletins_per_month, office.parent_letters,
     office.asset_stocktake, office.expenses_complete,
     safety.responsibility_signed, safety.inspections_on_time, safety.hazard_figures, safety.visitors_approved,
-    safety.drill_figures,
-    kitchen.menu_non_repetition, kitchen.sample_compliance, kitchen.food_account_figures,
+    safety.drill_figures, safety.drill_evacuation,
+    kitchen.menu_non_repetition, kitchen.sample_compliance, kitchen.food_account_figures, kitchen.food_account_published,
 ]
 
 
