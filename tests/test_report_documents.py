@@ -4,6 +4,7 @@ page, no claim a finding of the same check contradicts, and every number the JSO
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import shutil
@@ -186,3 +187,62 @@ def test_no_sentence_contradicts_a_finding_of_the_same_check(made):
     drills = made["report"]["figures"]["drills_by_type"]
     if drills["missing"]:
         assert f"尚缺{'、'.join(drills['missing'])}演练" in prose
+
+
+def pdf_pages(pdf: Path) -> list[tuple[str, bool]]:
+    """Each page's text without spaces, and whether it lies landscape."""
+    pages = []
+    for page in PdfReader(pdf).pages:
+        box = page.mediabox
+        pages.append((re.sub(r"\s+", "", page.extract_text()), float(box.width) > float(box.height)))
+        assert (round(min(box.width, box.height)), round(max(box.width, box.height))) == (595, 842)  # A4
+    return pages
+
+
+def page_words(pdf: Path) -> list[list[tuple[str, float, float]]]:
+    """Each page's words with their top edge as a fraction of the page's height (pdftotext -bbox).
+    LibreOffice emits a drawing that starts past a page's last row into that page too, clipped
+    out of sight; a word's place tells a chart that starts on this page from one that does not."""
+    require(shutil.which("pdftotext") is not None, "pdftotext (poppler) is not installed")
+    xml = subprocess.run(["pdftotext", "-bbox", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for page in re.findall(r"<page [^>]*>.*?</page>", xml, flags=re.S):
+        height = float(re.search(r'height="([\d.]+)"', page)[1])
+        pages.append([(html.unescape(word), float(top) / height, float(bottom) / height)
+                      for top, bottom, word in re.findall(r'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">([^<]*)<', page)])
+    return pages
+
+
+def assert_prints_whole(pdf: Path, headers: list[str], charts: dict[str, list[str]]) -> None:
+    """Every page of the table carries all its headers (no column pushed to a page of its own);
+    every chart starts near the top of a page (its title) and its category labels stand on that
+    same page (the chart is not cut by the page's end)."""
+    pages = pdf_pages(pdf)
+    table = [text for text, _ in pages if headers[0] in text]
+    assert table, headers
+    for text in table:
+        assert all(h in text for h in headers), (headers, text[:200])
+    words = page_words(pdf)
+    for title, labels in charts.items():
+        starts = [n for n, page in enumerate(words) if not all(h in pages[n][0] for h in headers)
+                  and any(title.startswith(w) and len(w) > 1 and top < 0.25 for w, top, _ in page)]
+        assert len(starts) == 1, (title, starts)
+        shown = {w for w, _, bottom in words[starts[0]] if bottom < 0.92}  # above the footer
+        assert all(label in shown for label in labels), (title, labels, sorted(shown))
+
+
+@pytest.mark.office
+def test_the_term_workbook_prints_on_a4_with_whole_columns_and_whole_charts(made):
+    out = made["tmp"] / "学期数据.xlsx"
+    base = ["--config", str(made["tmp"] / "houqin.toml"), "--today", TODAY.isoformat()]
+    assert _houqin("report", *base, "--format", "xlsx", "--out", str(out)).returncode == 0
+    pdf = to_pdf(out, made["tmp"])
+    pages = pdf_pages(pdf)
+    assert f"{SCHOOL}2026年秋季学期后勤工作数据" in pages[0][0]
+    assert "admission_exam_rate" not in "".join(text for text, _ in pages)  # no English ids printed
+    assert_prints_whole(pdf, ["项目", "结果", "数值", "分子", "分母", "计入的行数"], {})
+    months = ["2026-09", "2026-10", "2026-11"]
+    assert_prints_whole(pdf, ["月份", "伙食费结余占收入（%）", "宣传栏更新（次）"],
+                        {"伙食费结余占收入（%）": months, "宣传栏更新（次）": months})
+    assert any(landscape for _, landscape in pages)  # the wide months sheet lies landscape
+    screenshots(pdf, "term_workbook_xlsx")

@@ -253,13 +253,15 @@ def test_the_workbook_has_every_figure_and_a_chart_of_each_monthly_series(tmp_pa
                            "--out", str(out)], cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
     assert done.returncode == 0, done.stderr
     book = load_workbook(out)
-    rows = {r[0]: r for r in book["学期数据"].iter_rows(min_row=2, values_only=True) if r[0] in figures}
-    assert set(rows) == set(figures)
+    sheet = book["学期数据"]
+    rows = {r[6]: r for r in sheet.iter_rows(min_row=4, values_only=True) if r[6] in figures}  # the hidden id column
+    assert set(rows) == set(figures) and sheet.column_dimensions["G"].hidden
     for figure_id, figure in figures.items():
-        assert (rows[figure_id][4], rows[figure_id][5]) == (figure["numerator"], figure["denominator"]), figure_id
+        assert rows[figure_id][0] == figure["label"]
+        assert (rows[figure_id][3], rows[figure_id][4]) == (figure["numerator"], figure["denominator"]), figure_id
     monthly = book["按月"]
-    assert [r[0] for r in monthly.iter_rows(min_row=2, values_only=True)] == ["2026-09", "2026-10", "2026-11"]
-    assert len(monthly._charts) == monthly.max_column - 1 >= 2
+    assert [r[0] for r in monthly.iter_rows(min_row=4, values_only=True) if r[0]] == ["2026-09", "2026-10", "2026-11"]
+    assert len(monthly._charts) == len([c for c in monthly[3] if c.value]) - 1 >= 2
 
 
 def test_nutrition_figures_over_the_terms_menu_days(tmp_path):
