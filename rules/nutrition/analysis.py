@@ -98,6 +98,8 @@ class Analysis:
     meal_judged: list[dict[str, Any]] = field(default_factory=list)
     groups_judged: list[dict[str, Any]] = field(default_factory=list)
     food_cost: dict[str, Any] | None = None
+    # The 带量食谱 analysed: (day, meal, dish, food, grams per child) in menu order.
+    menu: list[tuple[date, str, str, str, float]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The one JSON object of `houqin nutrition --format json` (shares are fractions)."""
@@ -263,6 +265,7 @@ def analyse(uses: Iterable[IngredientUse], foods: FoodTable, dris: Dris, setting
         meal_judged=judge_meals(meal_share, settings, fraction) if days else [],
         groups_judged=judge_groups(groups, settings, fraction) if days else [],
         food_cost=food_cost(spending, attendance, period),
+        menu=sorted(((u.day, u.meal or "", u.dish, u.food, u.grams) for u in rows), key=lambda r: (r[0], _meal_key(r[1]))),
     )
     if days:
         analysis.findings = threshold_findings(analysis, settings, anchor)

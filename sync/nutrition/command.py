@@ -91,7 +91,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if not analysis.days:
             print(format_text(analysis) + "\n没有生成报表。")
             return EXIT_OK
-        write_output(out, lambda path: write_report(analysis, settings, foods, path))
+        write_output(out, lambda path: write_report(analysis, settings, foods, path, school=config.school_name,
+                                                    made_on=today))
         print(f"膳食营养分析表已写入 {out}")
         return EXIT_OK
     if out and args.format == "json":
