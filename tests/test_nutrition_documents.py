@@ -6,6 +6,8 @@ Every figure is recomputed here from the rows this test writes."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -13,14 +15,18 @@ from openpyxl import load_workbook
 
 from rules.nutrition import NUTRIENT_KEYS
 from rules.nutrition.settings import DEFAULT_MEAL_SHARES
-from tests.nutrition_helpers import BY_NAME, MENU, food
-from tests.test_nutrition_cli import IN_CELL, handmade_workbook, run
+from tests.nutrition_helpers import BY_NAME, IN_CELL, MENU, food, handmade_workbook
+from tests.support import ROOT
 
 TOFU = food("豆腐", "豆类及制品", True, {"energy_kcal": 80, "protein_g": 8, "fat_g": 4, "carbohydrate_g": 3})
 SOY_DAY = (date(2026, 11, 3), "午餐", "豆腐汤", "豆腐", 40)
 # Children who ate each day, by class: days differ, so per 人日 differs from a plain mean of days.
 PRESENT = {date(2026, 11, 2): (18, 20), date(2026, 11, 3): (10, 12), date(2026, 11, 4): (25, 25)}
 SPENT = {date(2026, 10, 1): 30000.0, date(2026, 11, 1): 4200.0}
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sync", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
 
 
 def workbook(path):

@@ -114,10 +114,10 @@ SHEETS = {
 }
 
 
-def write_term_workbook(path, sheets: dict | None = None) -> None:
+def write_term_workbook(path) -> None:
     book = Workbook()
     book.remove(book.active)
-    for name, (headers, rows) in (sheets or SHEETS).items():
+    for name, (headers, rows) in SHEETS.items():
         sheet = book.create_sheet(name)
         sheet.append(headers)
         for row in rows:
