@@ -298,7 +298,7 @@ def judge_groups(grams: Mapping[str, float], settings: NutritionSettings, fracti
         if low == high:  # a single amount: ±10 %
             low_in, high_in = low_in * 0.9, high_in * 1.1
         verdict = "不足" if amount < low_in else "偏多" if amount > high_in else "适量"
-        judged.append({"group": "、".join(names), "grams": round(amount, 1), "low": round(low_in, 1),
+        judged.append({"group": "+".join(names), "grams": round(amount, 1), "low": round(low_in, 1),
                        "high": round(high_in, 1), "verdict": verdict})
     return judged
 

@@ -83,7 +83,7 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     judged = {j["group"]: j for j in analysis.groups_judged}
     counted: set[str] = set()
     for names, _low, _high in settings.food_groups:
-        j = judged.get("、".join(names))
+        j = judged.get("+".join(names))
         if j:
             counted.update(names)
             ok = j["verdict"] == "适量"
