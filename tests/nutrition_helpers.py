@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from openpyxl import Workbook
+
 from rules.nutrition import (
     NUTRIENT_KEYS,
     Food,
@@ -12,6 +14,7 @@ from rules.nutrition import (
     Period,
     Where,
 )
+from rules.nutrition.foods import NUTRIENTS
 
 
 def food(name, group, quality, values, aliases=()):
@@ -91,3 +94,36 @@ def child_ref(age, sex):
     rni = RNI_3 if age == 3 else RNI_4_6
     energy = ENERGY[(age, sex)] if sex else (ENERGY[(age, "男")] + ENERGY[(age, "女")]) / 2
     return {"energy_kcal": energy, **rni}
+
+
+# 11-04's 青菜饭 is written the way staff often do, in 每周食谱's 主要食材 cell, not in 食谱用料.
+IN_CELL = (date(2026, 11, 4), "午餐", "青菜饭")
+
+
+def handmade_workbook(path):
+    """食谱用料, a 每周食谱 with one quantified 主要食材 cell, a 食物成分表 with the test's own
+    round values (overriding the shipped rows of the same names), and 幼儿健康档案."""
+    book = Workbook()
+    ingredients = book.active
+    ingredients.title = "食谱用料"
+    ingredients.append(["日期", "餐次", "菜品名称", "食材", "每人用量（克）"])
+    for day, meal, dish, food, grams in MENU:
+        if (day, meal, dish) != IN_CELL:
+            ingredients.append([day, meal, dish, food, grams])
+    menu = book.create_sheet("每周食谱")
+    menu.append(["日期", "餐次", "菜品名称", "主要食材", "带量（克/人）"])
+    for day, meal, dish in dict.fromkeys((d, m, n) for d, m, n, _, _ in MENU):
+        text = "大米50克、青菜100克" if (day, meal, dish) == IN_CELL else dish
+        menu.append([day, meal, dish, text, 100])
+    table = book.create_sheet("食物成分表")
+    columns = [column for _, column, _, _ in NUTRIENTS]
+    table.append(["名称", "别名", "类别", "优质蛋白", *columns])
+    for food in FOODS:
+        values = [food.values[key] for key in NUTRIENT_KEYS]
+        table.append([food.name, "", food.group, "是" if food.quality_protein else "否", *values])
+    children = book.create_sheet("幼儿健康档案")
+    children.append(["姓名", "班级", "出生日期", "入园日期", "性别"])
+    for number, (birth, sex) in enumerate(CHILDREN):
+        children.append([f"孩子{number}", "中一班", birth, date(2025, 9, 1), sex])
+    book.save(path)
+    return path

@@ -108,7 +108,7 @@ def test_the_page_on_an_office_screen_a_phone_and_paper(browser, tmp_path):
         # Printed for the meeting: the whole list on A4, without the controls.
         wide.click("#print-all")
         wide.emulate_media(media="print")
-        alerts = int(re.search(r"提醒 (\d+) 项", wide.locator("#headline").inner_text())[1])
+        alerts = int(re.search(r"问题 (\d+) 项", wide.locator("#headline").inner_text())[1])
         assert wide.locator("#todo li").count() == alerts
         assert not wide.locator("#sync-now").is_visible() and not wide.locator(".tabs").is_visible()
         wide.screenshot(path=str(SCREENSHOTS / "print_todo.png"), full_page=True)

@@ -41,7 +41,7 @@ def test_nutrition_view_in_a_real_browser(browser, tmp_path):  # noqa: F811 - th
         fat = page.locator(f"#month-{last_month}")
         # The demo cooks last month fatter: the view says so, and the chart has a bar per nutrient with a reference.
         assert "脂肪供能比为" in fat.locator(".nutrition-findings").inner_text()
-        assert fat.locator("svg.nutrition-chart rect").count() == 11
+        assert fat.locator("svg.nutrition-chart.wide rect").count() == 11
         assert "能量（kcal）" in fat.locator("table.nutrients").inner_text()
         assert page.locator("link[href*='cdn'], script[src^='http']").count() == 0
         SCREENSHOTS.mkdir(exist_ok=True)
@@ -76,4 +76,4 @@ def test_an_ingredient_name_that_looks_like_a_script_is_shown_as_text(tmp_path):
     month = analyse(uses, FoodTable.of(FOODS), shipped_dris(), NutritionSettings(), Period.month(2026, 11), None).as_json()
     page = _app(tmp_path, {"nutrition": {"months": [month]}}).get("/nutrition").get_data(as_text=True)
     assert script not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
-    assert page.count("<rect") == 11 and "2026年11月" in page
+    assert page.count("<rect") == 2 * 11 and "2026年11月" in page  # the wide chart and the phone's narrow one

@@ -13,18 +13,14 @@ import zipfile
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from rules.nutrition import NUTRIENT_KEYS
-from rules.nutrition.foods import NUTRIENTS
 from sync.cli.entry import main
 from sync.demo import write_demo
 from sync.nutrition.xlsx import CHART_TITLE
-from tests.nutrition_helpers import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
+from tests.nutrition_helpers import IN_CELL, MENU, NOVEMBER, child_ref, expected_figures, handmade_workbook
 from tests.support import ROOT, require
-
-# 11-04's 青菜饭 is written the way staff often do, in 每周食谱's 主要食材 cell, not in 食谱用料.
-IN_CELL = (date(2026, 11, 4), "午餐", "青菜饭")
 
 
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
@@ -38,35 +34,6 @@ def cli(*args: str) -> subprocess.CompletedProcess:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = main(list(args))
     return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
-
-
-def handmade_workbook(path):
-    """食谱用料, a 每周食谱 with one quantified 主要食材 cell, a 食物成分表 with the test's own
-    round values (overriding the shipped rows of the same names), and 幼儿健康档案."""
-    book = Workbook()
-    ingredients = book.active
-    ingredients.title = "食谱用料"
-    ingredients.append(["日期", "餐次", "菜品名称", "食材", "每人用量（克）"])
-    for day, meal, dish, food, grams in MENU:
-        if (day, meal, dish) != IN_CELL:
-            ingredients.append([day, meal, dish, food, grams])
-    menu = book.create_sheet("每周食谱")
-    menu.append(["日期", "餐次", "菜品名称", "主要食材", "带量（克/人）"])
-    for day, meal, dish in dict.fromkeys((d, m, n) for d, m, n, _, _ in MENU):
-        text = "大米50克、青菜100克" if (day, meal, dish) == IN_CELL else dish
-        menu.append([day, meal, dish, text, 100])
-    table = book.create_sheet("食物成分表")
-    columns = [column for _, column, _, _ in NUTRIENTS]
-    table.append(["名称", "别名", "类别", "优质蛋白", *columns])
-    for food in FOODS:
-        values = [food.values[key] for key in NUTRIENT_KEYS]
-        table.append([food.name, "", food.group, "是" if food.quality_protein else "否", *values])
-    children = book.create_sheet("幼儿健康档案")
-    children.append(["姓名", "班级", "出生日期", "入园日期", "性别"])
-    for number, (birth, sex) in enumerate(CHILDREN):
-        children.append([f"孩子{number}", "中一班", birth, date(2025, 9, 1), sex])
-    book.save(path)
-    return path
 
 
 def test_every_figure_of_the_json_from_a_handmade_workbook(tmp_path):
@@ -158,10 +125,11 @@ def test_xlsx_report_opens_in_libreoffice_with_its_chart(demo, tmp_path):
     with zipfile.ZipFile(out) as parts:
         assert any(name.startswith("xl/charts/chart") for name in parts.namelist())
     book = load_workbook(out)
-    assert book.sheetnames == ["膳食营养分析", "食物来源"]
-    column = [c.value for c in book["膳食营养分析"]["A"] if c.value]
-    for heading in ("一、平均每人每日各类食物摄入量", "二、营养素摄入量与推荐量比较", "三、热能来源分布", "四、蛋白质来源", "五、餐次能量分配"):
-        assert heading in column
+    assert book.sheetnames == ["膳食营养分析", "带量食谱", "食物来源"]
+    column = [c.value for c in book["膳食营养分析"]["A"] if isinstance(c.value, str)]
+    for heading in ("一、平均每人日各类食物摄入量", "二、营养素摄入量与推荐量比较", "三、热能来源分布", "四、蛋白质来源", "五、餐次能量分配",
+                    "六、膳食费"):
+        assert any(text.startswith(heading) for text in column), heading
     sources = {row[0].value: row[4].value for row in book["食物来源"].iter_rows(min_row=4)}
     assert sources["大米"] == "20444"
     soffice = shutil.which("soffice") or shutil.which("libreoffice")

@@ -58,7 +58,7 @@ def test_page_shows_everything_escaped_and_masked(app):
     assert "文件正被“张老师”用Excel/WPS打开，下次同步再写入" in page
     assert "2027 年的法定节假日数据缺失" in page and "97.6%" in page
     assert "“滑梯”安全检查还有 2 天到期" in page
-    assert re.search(r"<svg[^>]*class=\"chart\"", page)
+    assert re.search(r"<svg[^>]*class=\"chart wide\"", page) and re.search(r"<svg[^>]*class=\"chart narrow\"", page)
 
 
 def test_english_switch(app):

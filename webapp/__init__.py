@@ -49,6 +49,7 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
         JSON_AS_ASCII=False,
     )
     app.json = StrictJSON(app)
+    app.jinja_env.globals["school"] = config.school_name.strip()  # the kindergarten's name, on every page's header
     csrf.init_app(app)
     db.init_app(app)
     params.init_app(app)

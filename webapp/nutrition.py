@@ -39,17 +39,20 @@ def words() -> dict[str, str]:
     return {key: pick(zh, en) for key, (zh, en) in WORDS.items()}
 
 
-def percent_svg(month: dict[str, Any], limit: float, english: bool, width: int = 640) -> str:
-    """Horizontal bars of % of reference per nutrient, with the limit drawn as a line."""
+def percent_svg(month: dict[str, Any], limit: float, english: bool, narrow: bool = False) -> str:
+    """Horizontal bars of % of reference per nutrient, with the limit drawn as a line. The narrow
+    chart (360 wide) is the phone's: shown at about its own size, its labels keep their 11 px."""
+    width = 360 if narrow else 640
     rows = [(zh if not english else en, month["percent_of_reference"].get(key))
             for key, zh, en, _ in NUTRIENTS if month["percent_of_reference"].get(key) is not None]
     if not rows:
         return ""
     top = max(150.0, max(v for _, v in rows) * 1.05)
-    left, line, bar = 90, 22, 16
+    left, line, bar = (70, 20, 14) if narrow else (90, 22, 16)
     scale = (width - left - 50) / top
     height = line * len(rows) + 24
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" class="chart nutrition-chart" '
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+             f'class="chart nutrition-chart {"narrow" if narrow else "wide"}" '
              f'role="img" aria-label="{escape(WORDS["chart"][1 if english else 0])}">']
     for index, (label, value) in enumerate(rows):
         y = index * line + 4
@@ -77,6 +80,7 @@ def view():
     _run, ok_run, _sources = state.overview(get_db())
     months = ((ok_run or {}).get("summary", {}).get("nutrition") or {}).get("months", [])
     english = lang() == "en"
-    charts = [Markup(percent_svg(month, _limit(month), english)) for month in months]  # numbers and escaped labels only
+    charts = [Markup(percent_svg(month, _limit(month), english) + percent_svg(month, _limit(month), english, narrow=True))
+              for month in months]  # numbers and escaped labels only
     return render_template("nutrition.html", months=months, charts=charts, w=words(), nutrients=NUTRIENTS, shares=SHARES,
                            english=english, ok_run=ok_run)

@@ -7,6 +7,9 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from rules.owners import ROLES
+
+ROLE_WORDS = ROLES  # the columns that name who acts (责任人, 经手人, 执行人, 保管人)
 # What the to-do shows of a finding; opened_at says since when it has been open.
 ITEM = ("f.key, f.source, f.sheet, f.row, f.cell, f.severity, f.message, f.message_en, f.value, f.owner, f.due, "
         "substr(p.opened_at, 1, 10) AS since")
@@ -61,3 +64,20 @@ def by_due(items: list[dict[str, Any]], today: str) -> list[tuple[str, str | Non
             groups.append((*key, []))
         groups[-1][2].append(item)
     return groups
+
+
+def by_sheet(items: list[dict[str, Any]], roles: dict[str, list[str]],
+             say: dict[str, str]) -> list[tuple[str, str | None, list[dict[str, Any]]]]:
+    """Unassigned items grouped by sheet, each group headed by why nobody is named: the sheet has
+    no owner column (`roles` maps a sheet's names to the owner columns the pack gives it), the
+    rows leave it blank, or the finding is about no row (a missing day's record). `say` holds the
+    three texts, each with one %s for the columns."""
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for item in items:
+        columns = roles.get(item["sheet"])
+        choices = list(columns or ROLE_WORDS)
+        named = "、".join(choices[:-1]) + ("或" if len(choices) > 1 else "") + choices[-1]
+        text = say["not_a_row"] if item["row"] is None and columns else say["owner_blank" if columns else "no_owner_column"]
+        why = text % named if "%s" in text else text
+        groups.setdefault((item["sheet"], why), []).append(item)
+    return [("sheet", f"{sheet}：{why}", rows) for (sheet, why), rows in groups.items()]

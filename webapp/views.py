@@ -29,6 +29,7 @@ PER_OWNER = 10       # items per person on the to-do; the person's link shows th
 PER_WORKBOOK = 20    # validation errors per workbook on the to-do
 PAGE_SIZE = 100      # rows per page of a person's list and of the full list
 PRINT_ALL = 1000     # items per person on the whole list, to print for the weekly meeting
+PHONE_SHOWN = 2      # items per person on a phone's first screen; 展开 shows the rest of the PER_OWNER
 cache = PageCache()
 CSRF_PLACEHOLDER = "\x00csrf\x00"  # where each reader's own token goes in a cached page
 
@@ -127,9 +128,11 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str],
         for person in people:
             limit = PAGE_SIZE if owner is not None else PRINT_ALL if everything else PER_OWNER
             items = linked(todo.owner_items(db, person["owner"], limit, (page - 1) * limit if owner is not None else 0))
-            person["groups"] = todo.by_due(items, today)
+            person["groups"] = (todo.by_due(items, today) if person["owner"]
+                                else todo.by_sheet(items, owner_columns(), {k: t(k) for k in UNASSIGNED_WORDS}))
             person["shown"] = len(items)
         context.update(people=people, owner=owner, everything=everything, per_owner=PER_OWNER,
+                       fold=owner is None and not everything, phone_shown=PHONE_SHOWN,
                        validation=todo.validation_groups(db, PRINT_ALL if everything else PER_WORKBOOK))
         for group in context["validation"]:
             linked(group["items"])
@@ -137,7 +140,8 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str],
         context.update(sources=sources, counts=state.counts_by_sheet(db))
     elif tab == "history":
         day = date.fromisoformat(today)
-        context.update(chart=Markup(open_alerts_svg(state.open_alerts_per_day(db, day))),  # numbers and dates only
+        series = state.open_alerts_per_day(db, day)
+        context.update(chart=Markup(open_alerts_svg(series) + open_alerts_svg(series, narrow=True)),  # numbers and dates only
                        history=state.run_history(db, 15), resolved=state.recently_resolved(db, 15))
     elif tab == "settings":
         view = state.settings_view(db) or {}
@@ -150,6 +154,35 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str],
         rows, total = state.findings(db, filters, PAGE_SIZE, (page - 1) * PAGE_SIZE)
         context.update(rows=linked(rows), total=total, filters=filters, sheets=state.distinct_values(db, "sheet"))
     return Part(Markup(render_template(f"status/{tab}.html", **context)), run)
+
+
+UNASSIGNED_WORDS = ("no_owner_column", "owner_blank", "not_a_row")
+
+
+def owner_columns() -> dict[str, list[str]]:
+    """Sheet name (and each alias) -> the owner columns the pack gives that sheet (none: [])."""
+    config = current_app.config["HOUQIN_CONFIG"]
+    found = current_app.config.get("HOUQIN_OWNER_COLUMNS")
+    if found is None:
+        from sync.config.pack_file import read_pack
+
+        try:
+            pack = read_pack(config.schema_path)
+        except Exception:  # the page still shows the items, with the general words
+            return {}
+        found = {}
+        for sheet in pack.sheets:
+            columns = [f.name for f in sheet.fields if f.name in todo.ROLE_WORDS]
+            for name in (sheet.name, *sheet.aliases, *config_names(config, sheet.id)):
+                found[name] = columns
+        current_app.config["HOUQIN_OWNER_COLUMNS"] = found
+    return found
+
+
+def config_names(config, sheet_id: str) -> list[str]:
+    """The titles a Google spreadsheet of the config gives this sheet (sheet_names)."""
+    return [names[sheet_id] for s in getattr(config, "spreadsheets", []) or []
+            if (names := getattr(s, "sheet_names", {}) or {}) and sheet_id in names]
 
 
 @bp.route("/sync", methods=["POST"])

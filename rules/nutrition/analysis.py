@@ -8,7 +8,7 @@ carbohydrate over their sum; 优质蛋白 share = protein from foods flagged 是
 from __future__ import annotations
 
 import calendar
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
@@ -92,6 +92,14 @@ class Analysis:
     basis: dict[str, Any]
     no_value_g: dict[str, float]
     foods_used: list[str]
+    child_days: float | None = None  # 就餐人日数 (Σ 实到人数 of the menu days), None without 晨午检
+    planned_per_child: dict[str, float] = field(default_factory=dict)  # per menu day, unweighted
+    protein_sources: dict[str, float | None] = field(default_factory=dict)
+    meal_judged: list[dict[str, Any]] = field(default_factory=list)
+    groups_judged: list[dict[str, Any]] = field(default_factory=list)
+    food_cost: dict[str, Any] | None = None
+    # The 带量食谱 analysed: (day, meal, dish, food, grams per child) in menu order.
+    menu: list[tuple[date, str, str, str, float]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         """The one JSON object of `houqin nutrition --format json` (shares are fractions)."""
@@ -113,6 +121,13 @@ class Analysis:
             "findings": [f.as_dict() for f in self.findings],
             "basis": self.basis,
             "no_value_g": _rounded(self.no_value_g),
+            "child_days": self.child_days,
+            "per_person_day": _rounded(self.per_child_day) if self.child_days else None,
+            "planned_per_child": _rounded(self.planned_per_child),
+            "protein_sources": _rounded(self.protein_sources),
+            "meal_shares_judged": self.meal_judged,
+            "food_groups_judged": self.groups_judged,
+            "food_cost": self.food_cost,
         }
 
 
@@ -128,22 +143,60 @@ def _meal_key(meal: str) -> tuple[int, str]:
     return (MEAL_ORDER.index(meal) if meal in MEAL_ORDER else len(MEAL_ORDER), meal)
 
 
+ANIMAL_GROUPS = ("畜禽肉类", "鱼虾类", "蛋类", "奶类")  # 动物性食物 of the 2012 norms' 蛋白质来源
+SOY_GROUP = "豆类及制品"  # 大豆类: the soy foods flagged 优质蛋白 (not 绿豆, 红豆)
+
+
+@dataclass
+class _Day:
+    """One menu day's sums per child (planned grams × value)."""
+
+    totals: dict[str, float] = field(default_factory=lambda: dict.fromkeys(NUTRIENT_KEYS, 0.0))
+    quality: float = 0.0
+    animal: float = 0.0
+    soy: float = 0.0
+    groups: dict[str, float] = field(default_factory=dict)
+    meals: dict[str, float] = field(default_factory=dict)
+
+
+def _weighted(days: dict[date, _Day], weights: dict[date, float], pick) -> float:
+    """Σ weight × value / Σ weight over the weighted days: per 人日 when the weights are 实到人数."""
+    total = sum(weights.values())
+    return sum(w * pick(days[d]) for d, w in weights.items()) / total if total else 0.0
+
+
+def food_cost(spending: Mapping[date, float] | None, attendance: Mapping[date, int] | None,
+              period: Period) -> dict[str, Any] | None:
+    """膳食费 per child-day: the food account's spending (支出) of the months the period touches,
+    over the child-days (实到人数 of 晨午检) of those whole months."""
+    if not spending or not attendance:
+        return None
+    months = sorted(m for m in spending if period.start.replace(day=1) <= m <= period.end)
+    spent = sum(spending[m] for m in months)
+    keys = {(m.year, m.month) for m in months}
+    child_days = sum(n for d, n in attendance.items() if (d.year, d.month) in keys)
+    if not months or not child_days:
+        return None
+    return {"months": [f"{m:%Y-%m}" for m in months], "spent": round(spent, 2), "child_days": child_days,
+            "per_child_day": round(spent / child_days, 2)}
+
+
 def analyse(uses: Iterable[IngredientUse], foods: FoodTable, dris: Dris, settings: NutritionSettings, period: Period,
             children: Sequence[tuple[date | None, str | None]] | None = None,
-            anchor: tuple[str, str] = ("*", "食谱用料")) -> Analysis:
+            anchor: tuple[str, str] = ("*", "食谱用料"), attendance: Mapping[date, int] | None = None,
+            spending: Mapping[date, float] | None = None) -> Analysis:
     """The period's analysis. `children` are (出生日期, 性别) of 幼儿健康档案, None without that sheet;
-    `anchor` is the (source, sheet) the threshold findings are filed under."""
+    `anchor` is the (source, sheet) the threshold findings are filed under; `attendance` the
+    children eating each day (Σ 实到人数 of 晨午检): with it the intake is per 人日 (each day
+    weighted by who ate), as the 2012 norms' 膳食调查 counts; `spending` 伙食账 支出 by month."""
     rows = [u for u in uses if period.start <= u.day <= period.end]
-    days = len({u.day for u in rows})
-    totals = dict.fromkeys(NUTRIENT_KEYS, 0.0)
+    by_day: dict[date, _Day] = {}
     no_value = dict.fromkeys(NUTRIENT_KEYS, 0.0)
-    quality_protein = 0.0
-    groups: dict[str, float] = {}
-    meals: dict[str, float] = {}
     unknown: dict[str, Unknown] = {}
     used: set[str] = set()
     for use in rows:
         food = foods.find(use.food)
+        day = by_day.setdefault(use.day, _Day())
         if food is None:
             entry = unknown.setdefault(name_key(use.food), Unknown(use.food.strip()))
             entry.grams += use.grams
@@ -156,22 +209,39 @@ def analyse(uses: Iterable[IngredientUse], foods: FoodTable, dris: Dris, setting
             if value is None:
                 no_value[key] += use.grams
             else:
-                totals[key] += use.grams * value / 100
+                day.totals[key] += use.grams * value / 100
+        protein = use.grams * (food.values["protein_g"] or 0.0) / 100
         if food.quality_protein:
-            quality_protein += use.grams * (food.values["protein_g"] or 0.0) / 100
-        groups[food.group] = groups.get(food.group, 0.0) + use.grams
+            day.quality += protein
+        if food.group in ANIMAL_GROUPS:
+            day.animal += protein
+        elif food.group == SOY_GROUP and food.quality_protein:
+            day.soy += protein
+        day.groups[food.group] = day.groups.get(food.group, 0.0) + use.grams
         meal = use.meal or NO_MEAL
-        meals[meal] = meals.get(meal, 0.0) + use.grams * (food.values["energy_kcal"] or 0.0) / 100
+        day.meals[meal] = day.meals.get(meal, 0.0) + use.grams * (food.values["energy_kcal"] or 0.0) / 100
     for entry in unknown.values():
         entry.suggestions = foods.nearest(entry.name)
-    per_day = {k: (v / days if days else 0.0) for k, v in totals.items()}
+    days = len(by_day)
+    eating = {d: float(attendance[d]) for d in by_day if attendance and attendance.get(d)}
+    weights = eating or dict.fromkeys(by_day, 1.0)  # without 实到人数, every menu day counts once
+    per_day = {k: _weighted(by_day, weights, lambda day, k=k: day.totals[k]) for k in NUTRIENT_KEYS}
+    planned = {k: (sum(day.totals[k] for day in by_day.values()) / days if days else 0.0) for k in NUTRIENT_KEYS}
     energy_parts = {part: per_day[SHARE_NUTRIENT[part]] * factor for part, factor in ENERGY_FACTORS.items()}
     energy_sum = sum(energy_parts.values())
     energy_share = {part: (v / energy_sum if energy_sum else None) for part, v in energy_parts.items()}
-    protein = totals["protein_g"]
-    quality_share = quality_protein / protein if protein else None
-    energy_total = totals["energy_kcal"]
-    meal_share = {m: (meals[m] / energy_total if energy_total else 0.0) for m in sorted(meals, key=_meal_key)}
+    protein = per_day["protein_g"]
+    quality_share = _weighted(by_day, weights, lambda day: day.quality) / protein if protein else None
+    sources = {"animal_g": _weighted(by_day, weights, lambda day: day.animal),
+               "soy_g": _weighted(by_day, weights, lambda day: day.soy)}
+    sources["other_g"] = max(protein - sources["animal_g"] - sources["soy_g"], 0.0)
+    sources.update({f"{k[:-2]}_share": (v / protein if protein else None) for k, v in list(sources.items())})
+    energy_total = per_day["energy_kcal"]
+    meal_names = sorted({m for day in by_day.values() for m in day.meals}, key=_meal_key)
+    meal_share = {m: (_weighted(by_day, weights, lambda day, m=m: day.meals.get(m, 0.0)) / energy_total
+                      if energy_total else 0.0) for m in meal_names}
+    group_names = {g for day in by_day.values() for g in day.groups}
+    groups = {g: _weighted(by_day, weights, lambda day, g=g: day.groups.get(g, 0.0)) for g in group_names}
 
     mix = children_mix(children or [], period.midpoint, settings)
     served = [u.meal for u in rows if u.meal]
@@ -182,16 +252,55 @@ def analyse(uses: Iterable[IngredientUse], foods: FoodTable, dris: Dris, setting
     reference = {k: (v * fraction if v is not None else None) for k, v in daily.items()}
     percent = {k: (100 * per_day[k] / reference[k] if reference[k] and days else None) for k in NUTRIENT_KEYS}
     basis = _basis(dris, mix, settings, period, fraction, groups_served, children is not None)
+    basis["intake"] = (f"按就餐人日数计算：晨午检实到人数合计 {sum(eating.values()):g} 人日（{len(eating)} 天）"
+                       + (f"；另有 {days - len(eating)} 天食谱没有晨午检记录，未计入" if days > len(eating) else "")
+                       if eating else "没有晨午检实到人数：按有用料的食谱天数平均（每人每天的计划用量）")
     analysis = Analysis(
         period=period, days=days, per_child_day=per_day, reference=reference, percent_of_reference=percent,
         energy_share=energy_share, quality_protein_share=quality_share, meal_energy_share=meal_share,
-        food_groups_g={g: groups[g] / days for g in sorted(groups, key=lambda g: -groups[g])} if days else {},
+        food_groups_g={g: groups[g] for g in sorted(groups, key=lambda g: -groups[g])} if days else {},
         unknown=sorted(unknown.values(), key=lambda u: -u.grams), findings=[], basis=basis,
         no_value_g={k: v / days for k, v in no_value.items() if v and days}, foods_used=sorted(used),
+        child_days=sum(eating.values()) if eating else None, planned_per_child=planned, protein_sources=sources,
+        meal_judged=judge_meals(meal_share, settings, fraction) if days else [],
+        groups_judged=judge_groups(groups, settings, fraction) if days else [],
+        food_cost=food_cost(spending, attendance, period),
+        menu=sorted(((u.day, u.meal or "", u.dish, u.food, u.grams) for u in rows), key=lambda r: (r[0], _meal_key(r[1]))),
     )
     if days:
         analysis.findings = threshold_findings(analysis, settings, anchor)
     return analysis
+
+
+def judge_meals(shares: Mapping[str, float], settings: NutritionSettings, fraction: float) -> list[dict[str, Any]]:
+    """Each configured meal group served: its share of the in-school energy against its split
+    (the configured share over the served groups' sum), within ± meal_share_tolerance."""
+    judged = []
+    for meals, configured in settings.meal_shares:
+        share = sum(shares.get(m, 0.0) for m in meals)
+        if not any(m in shares for m in meals) or not fraction:
+            continue
+        expected = configured / fraction
+        tolerance = settings.meal_share_tolerance
+        verdict = "偏低" if share < expected - tolerance else "偏高" if share > expected + tolerance else "符合"
+        judged.append({"meals": "+".join(meals), "share": round(share, 4), "expected": round(expected, 4),
+                       "low": round(max(expected - tolerance, 0), 4), "high": round(expected + tolerance, 4),
+                       "verdict": verdict})
+    return judged
+
+
+def judge_groups(grams: Mapping[str, float], settings: NutritionSettings, fraction: float) -> list[dict[str, Any]]:
+    """Each food group against its recommended whole-day amount times the in-school share."""
+    judged = []
+    for names, low, high in settings.food_groups:
+        amount = sum(grams.get(g, 0.0) for g in names)
+        low_in, high_in = low * fraction, high * fraction
+        if low == high:  # a single amount: ±10 %
+            low_in, high_in = low_in * 0.9, high_in * 1.1
+        verdict = "不足" if amount < low_in else "偏多" if amount > high_in else "适量"
+        judged.append({"group": "+".join(names), "grams": round(amount, 1), "low": round(low_in, 1),
+                       "high": round(high_in, 1), "verdict": verdict})
+    return judged
 
 
 def _basis(dris: Dris, mix: Mix, settings: NutritionSettings, period: Period, fraction: float, groups: list[str],
@@ -241,6 +350,12 @@ def threshold_findings(analysis: Analysis, settings: NutritionSettings, anchor: 
             shown = percent_text(percent, limit)
             found.append((key, f"{label}{LABELS[key]}摄入为推荐量的 {shown}，低于 {limit:.0f}%",
                           f"{label_en}: {LABELS_EN[key]} intake is {shown} of the reference, below {limit:.0f}%"))
+    for key in CORE:
+        percent = analysis.percent_of_reference[key]
+        if percent is not None and percent > 100 * settings.energy_max:
+            shown = percent_text(percent, 100 * settings.energy_max)
+            found.append((f"{key}_high", f"{label}{LABELS[key]}摄入为推荐量的 {shown}，高于 {100 * settings.energy_max:.0f}%（供给偏多）",
+                          f"{label_en}: {LABELS_EN[key]} intake is {shown} of the reference, above {100 * settings.energy_max:.0f}%"))
     ranges = {"protein": settings.protein_share, "fat": settings.fat_share, "carbohydrate": settings.carbohydrate_share}
     for part, (low, high) in ranges.items():
         share = analysis.energy_share[part]

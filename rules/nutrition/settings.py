@@ -17,6 +17,18 @@ DEFAULT_MEAL_SHARES: tuple[tuple[tuple[str, ...], float], ...] = (
     (("晚餐",), 0.30),
 )
 MEAL_ORDER = ("早餐", "早点", "午餐", "午点", "晚餐")
+# 中国学龄前儿童平衡膳食宝塔（中国营养学会，2022），4～5 岁，全天每人（克）; the table's groups on
+# the left. A single amount (蛋类 50) is judged within ±10 %. 坚果、调味品 are not judged (适量).
+DEFAULT_FOOD_GROUPS: tuple[tuple[tuple[str, ...], float, float], ...] = (
+    (("谷薯类",), 100, 150),
+    (("蔬菜类", "菌藻类"), 250, 300),
+    (("水果类",), 150, 250),
+    (("畜禽肉类", "鱼虾类"), 50, 75),
+    (("蛋类",), 50, 50),
+    (("奶类",), 350, 500),
+    (("豆类及制品",), 15, 20),
+)
+FOOD_GROUPS_SOURCE = "中国学龄前儿童平衡膳食宝塔（中国营养学会，2022），4～5岁每人每日"
 
 
 class NutritionSettingsError(ValueError):
@@ -35,6 +47,12 @@ class NutritionSettings:
     fat_share: tuple[float, float] = (0.30, 0.35)
     carbohydrate_share: tuple[float, float] = (0.50, 0.60)
     quality_protein_min: float = 0.50
+    # Above this share of the reference energy or protein is oversupply (偏高), not 达标.
+    energy_max: float = 1.20
+    # A meal group's share of the in-school energy may differ this much (absolute) from its configured split.
+    meal_share_tolerance: float = 0.05
+    food_groups: tuple[tuple[tuple[str, ...], float, float], ...] = DEFAULT_FOOD_GROUPS
+    food_groups_source: str = FOOD_GROUPS_SOURCE
     meal_shares: tuple[tuple[tuple[str, ...], float], ...] = DEFAULT_MEAL_SHARES
     # The 2013 DRIs give 6-year-olds' energy by activity level: I light, II moderate, III heavy.
     activity_level_6: str = "II"
@@ -80,6 +98,27 @@ def _meal_shares(value: Any) -> tuple[tuple[tuple[str, ...], float], ...]:
     return shares
 
 
+def _food_groups(value: Any) -> tuple[tuple[tuple[str, ...], float, float], ...]:
+    """{"蔬菜类+菌藻类" = [250, 300], "蛋类" = 50}: whole-day grams per child for each group."""
+    if not isinstance(value, Mapping) or not value:
+        raise NutritionSettingsError(f"[nutrition] food_groups 应写成 {{\"蔬菜类+菌藻类\" = [250, 300]}} 这样的表，实际是 {value!r}")
+    groups = []
+    for key, amount in value.items():
+        low, high = (amount, amount) if isinstance(amount, int | float) and not isinstance(amount, bool) else (
+            tuple(amount) if isinstance(amount, list | tuple) and len(amount) == 2 else (None, None))
+        if not all(isinstance(v, int | float) and not isinstance(v, bool) and v >= 0 for v in (low, high)) or low > high:
+            raise NutritionSettingsError(f"[nutrition] food_groups.{key} 应是克数或 [下限, 上限]，实际是 {amount!r}")
+        groups.append((tuple(g.strip() for g in str(key).split("+") if g.strip()), float(low), float(high)))
+    return tuple(groups)
+
+
+def _upper(value: Any, name: str) -> float:
+    """An upper bound written as 1.2 or 120 (per cent of the reference), at least 100 %."""
+    if isinstance(value, bool) or not isinstance(value, int | float) or not (1 <= (value / 100 if value > 10 else value) <= 10):
+        raise NutritionSettingsError(f"[nutrition] {name} 应是不低于 100 的百分数（例如 120 或 1.2），实际是 {value!r}")
+    return float(value) / 100 if value > 10 else float(value)
+
+
 def _bool(value: Any, name: str) -> bool:
     if not isinstance(value, bool):
         raise NutritionSettingsError(f"[nutrition] {name} 应是 true 或 false，实际是 {value!r}")
@@ -101,7 +140,8 @@ def _ages(value: Any, name: str) -> tuple[int, ...]:
 _CONVERT = {
     "boarding": _bool, "activity_level_6": _level, "default_ages": _ages,
     "energy_protein_min_day": _fraction, "energy_protein_min_boarding": _fraction, "other_min": _fraction,
-    "quality_protein_min": _fraction,
+    "quality_protein_min": _fraction, "meal_share_tolerance": _fraction, "energy_max": _upper,
+    "food_groups": lambda value, name: _food_groups(value), "food_groups_source": lambda value, name: str(value),
     "protein_share": _range, "fat_share": _range, "carbohydrate_share": _range,
     "meal_shares": lambda value, name: _meal_shares(value),
     "basis_note": lambda value, name: str(value),

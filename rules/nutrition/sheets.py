@@ -16,6 +16,7 @@ from rules.text import fold
 from rules.validate import TypedTable, finding
 
 MENU, INGREDIENTS, OWN_FOODS, CHILDREN = "menu", "menu_ingredients", "food_composition", "children"
+HEALTH_CHECKS, FOOD_ACCOUNT = "health_checks", "food_account"
 INGREDIENT_TEXT = "主要食材"
 
 
@@ -38,6 +39,8 @@ class Inputs:
     own_foods: list[Food] = field(default_factory=list)
     children: list[tuple[date | None, str | None]] | None = None
     anchor: tuple[str, str] = ("*", "食谱用料")
+    attendance: dict[date, int] = field(default_factory=dict)  # Σ 实到人数 of 晨午检 by day
+    spending: dict[date, float] = field(default_factory=dict)  # 伙食账 支出 by month (its first day)
 
     def foods(self, shipped: Iterable[Food]) -> FoodTable:
         return FoodTable.of(shipped, self.own_foods)
@@ -155,10 +158,36 @@ def child_records(tables: Mapping[str, Sequence[TypedTable]]) -> list[tuple[date
     return records
 
 
+def attendance(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, int]:
+    """The children who ate each day: Σ 实到人数 over the classes' 晨午检 rows (就餐人日数)."""
+    eating: dict[date, int] = {}
+    for typed in tables.get(HEALTH_CHECKS, ()):
+        if not typed.has("实到人数"):
+            continue
+        for day, present in zip(typed.column("日期"), typed.column("实到人数"), strict=True):
+            if (day := _day(day)) is not None and isinstance(present, int | float) and not isinstance(present, bool):
+                eating[day] = eating.get(day, 0) + int(present)
+    return eating
+
+
+def spending(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, float]:
+    """伙食账 支出 by month (keyed by the month's first day)."""
+    spent: dict[date, float] = {}
+    for typed in tables.get(FOOD_ACCOUNT, ()):
+        if not typed.has("支出"):
+            continue
+        for month, amount in zip(typed.column("月份"), typed.column("支出"), strict=True):
+            if (month := _day(month)) is not None and isinstance(amount, int | float) and not isinstance(amount, bool):
+                key = month.replace(day=1)
+                spent[key] = spent.get(key, 0.0) + float(amount)
+    return spent
+
+
 def inputs_from(tables: Mapping[str, Sequence[TypedTable]]) -> Inputs:
     anchor_table = next(iter(tables.get(INGREDIENTS, ())), None) or next(iter(tables.get(MENU, ())), None)
     anchor = (anchor_table.table.source, anchor_table.table.sheet) if anchor_table else ("*", "食谱用料")
-    return Inputs(uses=ingredient_rows(tables), own_foods=own_foods(tables), children=child_records(tables), anchor=anchor)
+    return Inputs(uses=ingredient_rows(tables), own_foods=own_foods(tables), children=child_records(tables), anchor=anchor,
+                  attendance=attendance(tables), spending=spending(tables))
 
 
 def unknown_ingredient_findings(uses: Iterable[IngredientUse], foods: FoodTable, rule: str,

@@ -19,16 +19,17 @@ from rules.validate import TypedTable
 
 # In the order the summary reads (the seed's sections); each returns one figure or a list.
 FIGURES: list[Callable[[Window], Figure | list[Figure]]] = [
-    office.meetings_per_week,
+    office.meetings_per_week, office.meetings_held,
     health.declared_figures, health.catch_up_rate, health.periodic_exam_rate,
     health.weak_children_followed, health.health_check_figures, health.disinfection_completeness,
     registers.attendance, registers.infectious_cases, registers.growth_figures, registers.injuries,
     registers.letter_topics,
-    office.bulletins_per_month,
+    office.bulletins_per_month, office.parent_letters,
     office.asset_stocktake, office.expenses_complete, registers.repairs,
     safety.responsibility_signed, safety.inspections_on_time, safety.hazard_figures, safety.visitors_approved,
-    safety.drill_figures,
+    safety.drill_figures, safety.drill_evacuation,
     registers.committee_held, kitchen.menu_non_repetition, kitchen.sample_compliance, kitchen.food_account_figures,
+    kitchen.food_account_published,
 ]
 
 

@@ -3,10 +3,10 @@ the children's food account against the ±2 % limit."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
-from rules.calendar import week_start
-from rules.term_report.base import Figure, Window, as_date, ref, value
+from rules.calendar import month_end, week_start
+from rules.term_report.base import Figure, Window, as_date, rate, ref, value
 from rules.text import fold
 
 
@@ -104,3 +104,20 @@ def food_account_figures(w: Window) -> list[Figure]:
                   parts={"limit": limit, "within_limit": bool(total_in) and abs(surplus) / total_in <= limit + 1e-12,
                          "spent": round(total_out, 2)})
     return [by_month, term]
+
+
+def food_account_published(w: Window) -> Figure:
+    """Months of the term whose publication date has passed (month end + the rule's days, as
+    `account_published` judges), and how many of them carry a 公示日期."""
+    days = w.param("account_published", "due", {}).get("days", 10)
+    rows = []
+    for t, i in w.rows("food_account"):
+        month = value(t, i, "月份")
+        if not t.has("公示日期"):
+            continue  # a sheet without the column says nothing either way (check says the column is missing)
+        if month is None or not (w.term.start.replace(day=1) <= month <= w.term.end):
+            continue
+        due = month_end(month) + timedelta(days=days)
+        if due < w.as_of:
+            rows.append((t, i, value(t, i, "公示日期") is not None, f"{month:%Y-%m}（应在 {due} 前公示）"))
+    return rate("food_account_published", "伙食账按月公示率", "Food account published monthly", rows)

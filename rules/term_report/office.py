@@ -49,8 +49,12 @@ def meetings_per_week(w: Window) -> Figure:
                   parts={"meetings": len(rows)})
 
 
+LETTER = "告家长书"  # a 宣传栏 row of this type is a letter to parents, not a board update
+
+
 def bulletins_per_month(w: Window) -> Figure:
-    rows = list(w.dated("bulletins", "日期"))
+    """Board updates (保健/安全宣传栏) per month; 告家长书 rows are parent_letters, not counted here."""
+    rows = [r for r in w.dated("bulletins", "日期") if not same(value(r[0], r[1], "类型"), LETTER)]
     per_month: Counter[str] = Counter(f"{day:%Y-%m}" for _, _, day in rows)
     by_type: dict[str, Counter] = {}
     for t, i, day in rows:
@@ -59,3 +63,28 @@ def bulletins_per_month(w: Window) -> Figure:
     return Figure("bulletins_per_month", "宣传栏更新（每月次数）", "Bulletin updates per month", numerator=len(rows),
                   denominator=None, value=dict(sorted(per_month.items())), counted=[ref(t, i) for t, i, _ in rows],
                   parts={k: dict(sorted(v.items())) for k, v in by_type.items()})
+
+
+def _topics(rows: list[tuple]) -> list[str]:
+    """The rows' 主题 in date order, each once."""
+    seen: dict[str, None] = {}
+    for t, i, _ in sorted(rows, key=lambda r: r[2]):
+        if (topic := t.raw_text(i, "主题")) and topic.strip():
+            seen.setdefault(topic.strip(), None)
+    return list(seen)
+
+
+def parent_letters(w: Window) -> Figure:
+    """告家长书 sent in the term (rows of 宣传栏 typed 告家长书), with their topics."""
+    rows = [r for r in w.dated("bulletins", "日期") if same(value(r[0], r[1], "类型"), LETTER)]
+    return Figure("parent_letters", "告家长书（份）", "Letters to parents", numerator=len(rows), denominator=None,
+                  value=len(rows), counted=[ref(t, i) for t, i, _ in rows], parts={"topics": _topics(rows)})
+
+
+def meetings_held(w: Window) -> Figure:
+    """Logistics meetings held in the term, with their topics (what the training covered)."""
+    rows = list(w.dated("meetings", "日期"))
+    people = [n for t, i, _ in rows if isinstance(n := value(t, i, "参加人数"), (int, float))]
+    return Figure("meetings_held", "后勤例会（次）", "Logistics meetings held", numerator=len(rows), denominator=None,
+                  value=len(rows), counted=[ref(t, i) for t, i, _ in rows],
+                  parts={"topics": _topics(rows), "attendance": sum(people) if people else None})

@@ -82,3 +82,17 @@ def visitors_approved(w: Window) -> Figure:
     rows = [(t, i, filled(value(t, i, "批准人")), f"{day} {item(t, i, '姓名', '单位')}")
             for t, i, day in w.dated("visitors", "日期")]
     return rate("visitors_approved_rate", "外来人员经批准入园率", "Visitors approved", rows)
+
+
+def drill_evacuation(w: Window) -> Figure:
+    """The term's drills as the sheet records them: people taking part and evacuation times."""
+    limit = w.param("drill_evacuation_time", "right", 120)
+    drills = list(w.dated("drills", "日期"))
+    people = [n for t, i, _ in drills if isinstance(n := value(t, i, "参与人数"), (int, float))]
+    times = [(s, t, i) for t, i, _ in drills if isinstance(s := value(t, i, "疏散用时"), (int, float))]
+    slow = [item(t, i, "日期", "演练类型") for s, t, i in times if s > limit]
+    return Figure("drill_evacuation", f"应急演练疏散用时在 {limit} 秒以内", "Drill evacuations within the limit",
+                  numerator=len(times) - len(slow), denominator=len(times), counted=[ref(t, i) for _, t, i in times],
+                  missing=slow, parts={"participants": sum(people) if people else None,
+                                       "longest_seconds": max(s for s, _, _ in times) if times else None,
+                                       "limit_seconds": limit})

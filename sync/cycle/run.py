@@ -180,7 +180,8 @@ def current_term_report(config: Config, pack: Pack, result: CheckResult) -> dict
     from sync.report import report_for_tables
 
     try:
-        return report_for_tables(Settings.of(config, result.today), pack, result.tables, nutrition=config.nutrition)
+        return report_for_tables(Settings.of(config, result.today), pack, result.tables, nutrition=config.nutrition,
+                                 school=config.school_name)
     except Exception:
         logging.getLogger("houqin").exception("学期报告数据计算失败")
         return None

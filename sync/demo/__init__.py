@@ -45,6 +45,10 @@ WORKBOOKS = {
 }
 
 
+# When each meal's sample is taken: as it is served.
+SAMPLE_TIMES = {"早餐": time(7, 50), "早点": time(9, 30), "午餐": time(11, 20), "午点": time(14, 50), "晚餐": time(17, 20)}
+
+
 class DemoData:
     """Builds each sheet's rows relative to `today`, over the current term up to yesterday."""
 
@@ -144,7 +148,8 @@ class DemoData:
                 start = (day.weekday() * count + week * 3) % len(dishes)
                 for k in range(count):
                     dish = dishes[(start + k) % len(dishes)]
-                    menu.append({"日期": day, "餐次": meal, "菜品名称": dish, "主要食材": dish[-2:], "带量": 80 if meal != "午点" else 100})
+                    menu.append({"日期": day, "餐次": meal, "菜品名称": dish, "主要食材": recipes.ingredient_names(dish),
+                                 "带量": recipes.dish_grams(dish)})
             menu.append({"日期": day, "餐次": "午餐", "菜品名称": "米饭", "主要食材": "大米", "带量": 75})
         recent = [d for d in self.school_days if d >= self.today - timedelta(days=7)]
         repeat_day = this_week[2] if this_week[2] in days else days[-1]
@@ -159,7 +164,7 @@ class DemoData:
                 continue
             if day == recent[-1] and row["菜品名称"] == "米饭":
                 continue  # the rice of the last school day has no sample: 缺少留样记录
-            kept = datetime.combine(day, time(11, 40))
+            kept = datetime.combine(day, SAMPLE_TIMES.get(row["餐次"], time(11, 40)))  # kept when the meal is served
             samples.append({"日期": day, "餐次": row["餐次"], "菜品名称": row["菜品名称"].strip(), "留样量": 150,
                             "留样时间": kept, "销毁时间": kept + timedelta(hours=49), "留样人": "陈阿姨"})
         problems = [s for s in samples if s["餐次"] == "午餐"]

@@ -58,6 +58,18 @@ RICE_TEXT = "大米75克"  # 米饭's 主要食材 cell, written as staff do: it
 FATTER = {"猪肉(瘦)": "五花肉", "猪肉末": "五花肉", "牛肉(瘦)": "牛肉(肥瘦)", "鸡翅": "鸡(带皮)"}
 OIL_FACTOR = 1.5
 TYPO = ("胡萝卜", "胡箩卜")
+SEASONINGS = {"大豆油", "芝麻油", "白砂糖", "酱油", "姜", "葱"}
+
+
+def ingredient_names(dish: str) -> str:
+    """The 主要食材 a cook writes for a dish: its ingredients, without the seasonings."""
+    names = [food for food, grams in RECIPES.get(dish, []) if food not in SEASONINGS]
+    return "、".join(names) or dish
+
+
+def dish_grams(dish: str) -> float:
+    """带量: the dish's grams per child, its ingredients summed (the seasonings are not weighed in)."""
+    return sum(grams for food, grams in RECIPES.get(dish, []) if food not in SEASONINGS) or 80
 
 
 def _month_start(day: date) -> date:
@@ -81,13 +93,17 @@ def menu_ingredients(menu: list[dict[str, Any]], today: date) -> list[dict[str, 
         if dish not in RECIPES:
             continue  # 凉拌生黄瓜 has none: 缺少用料，无法做营养分析
         fat = row["日期"] < this_month
+        used = []
         for food, grams in RECIPES[dish]:
             if fat:
                 food = FATTER.get(food, food)
                 grams = grams * OIL_FACTOR if food == "大豆油" else grams
-            elif food == TYPO[0] and not typo_done:
-                food, typo_done = TYPO[1], True
+            used.append((food, grams))
+            if not fat and food == TYPO[0] and not typo_done:
+                food, typo_done = TYPO[1], True  # mistyped on 食谱用料 only: the cell, a summary, is right
             rows.append({"日期": row["日期"], "餐次": row["餐次"], "菜品名称": dish, "食材": food, "每人用量": grams})
+        # The months the kitchen weighs: the cell says the amounts too (a summary of the rows above).
+        row["主要食材"] = "、".join(f"{food}{grams:g}克" for food, grams in used)
     return rows
 
 

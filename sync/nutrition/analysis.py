@@ -27,8 +27,8 @@ def analyse_tables(tables: Sequence[TypedTable], settings: NutritionSettings,
     one workbook and the children's records in another), and the food table it used."""
     inputs = inputs_from(by_sheet(tables))
     foods = inputs.foods(shipped_foods())
-    analyses = [analyse(inputs.uses, foods, shipped_dris(), settings, period, inputs.children, inputs.anchor)
-                for period in periods]
+    analyses = [analyse(inputs.uses, foods, shipped_dris(), settings, period, inputs.children, inputs.anchor,
+                        inputs.attendance, inputs.spending) for period in periods]
     return analyses, foods
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 from rules.nutrition import Period
@@ -37,7 +37,7 @@ def _day(text: str) -> date:
 def arguments(sub: argparse.ArgumentParser, common) -> None:
     """The command's arguments (sync/cli/entry.py's COMMANDS lists it)."""
     common.sources(sub)
-    sub.add_argument("--month", type=_month, help="分析哪个月，例如 2026-11（默认本月）")
+    sub.add_argument("--month", type=_month, help="分析哪个月，例如 2026-11（默认上个月，最近的完整月份）")
     sub.add_argument("--from", dest="start", type=_day, help="自定时段的第一天，例如 2026-10-01（与 --to 一起用）")
     sub.add_argument("--to", dest="end", type=_day, help="自定时段的最后一天，例如 2026-12-31")
     sub.add_argument("--format", choices=["text", "json", "xlsx"], default="text", help="输出格式：text（默认）、json 或 xlsx")
@@ -53,7 +53,11 @@ def period_of(args: argparse.Namespace, today: date) -> Period:
         if args.end < args.start:
             raise PeriodError(f"--to {args.end} 早于 --from {args.start}")
         return Period(args.start, args.end)
-    return args.month or Period.month(today.year, today.month)
+    if args.month:
+        return args.month
+    # The last complete month: this month's menu is not all served yet (a report on 4 days is no report).
+    last = today.replace(day=1) - timedelta(days=1)
+    return Period.month(last.year, last.month)
 
 
 def run(args: argparse.Namespace, config: Config) -> int:
@@ -87,7 +91,8 @@ def run(args: argparse.Namespace, config: Config) -> int:
         if not analysis.days:
             print(format_text(analysis) + "\n没有生成报表。")
             return EXIT_OK
-        write_output(out, lambda path: write_report(analysis, settings, foods, path))
+        write_output(out, lambda path: write_report(analysis, settings, foods, path, school=config.school_name,
+                                                    made_on=today))
         print(f"膳食营养分析表已写入 {out}")
         return EXIT_OK
     if out and args.format == "json":

@@ -43,7 +43,7 @@ def format_text(analysis: Analysis) -> str:
         return "\n".join(lines)
     basis = analysis.basis
     lines += [
-        f"有用料的食谱天数：{analysis.days} 天；以下为平均每人每天（在园）",
+        f"有用料的食谱天数：{analysis.days} 天；以下为平均{'每人日' if analysis.child_days else '每人每天'}（在园）；{basis['intake']}",
         f"参考值：{basis['dris']}；在园推荐量 = 全天推荐量 × {basis['in_school_share']:.0%}（供应的餐次：{basis['meals_served']}；"
         f"餐次能量占比：{basis['meal_shares']}）",
         f"儿童构成：{basis['children']}",
@@ -61,10 +61,18 @@ def format_text(analysis: Analysis) -> str:
     lines += [
         "",
         f"供能比：{shares}",
-        f"优质蛋白（动物性和大豆类）占蛋白质：{_share(analysis.quality_protein_share)}",
+        f"优质蛋白（动物性和大豆类）占蛋白质：{_share(analysis.quality_protein_share)}"
+        + (f"（动物性 {_share(analysis.protein_sources.get('animal_share'))}、大豆类 {_share(analysis.protein_sources.get('soy_share'))}）"
+           if analysis.protein_sources else ""),
         "各餐能量：" + "、".join(f"{meal} {_share(share)}" for meal, share in analysis.meal_energy_share.items()),
+        "餐次分配：" + ("、".join(f"{j['meals']} {_share(j['share'])}（应占 {_share(j['expected'])}，{j['verdict']}）"
+                             for j in analysis.meal_judged) or "—"),
+        "各类食物与推荐量：" + ("、".join(f"{j['group']} {j['grams']:g} 克（{j['verdict']}）" for j in analysis.groups_judged) or "—"),
         "各类食物（克/人/天）：" + "、".join(f"{group} {grams:.0f}" for group, grams in analysis.food_groups_g.items()),
     ]
+    if cost := analysis.food_cost:
+        lines.append(f"膳食费：{'、'.join(cost['months'])} 支出 {cost['spent']:g} 元，就餐 {cost['child_days']} 人日，"
+                     f"每人日 {cost['per_child_day']:.2f} 元")
     missing = [f"{LABELS[k]}（{grams:.0f} 克/人/天）" for k, grams in analysis.no_value_g.items()]
     if missing:
         lines.append("食物成分表没有数值、未计入：" + "、".join(missing))

@@ -16,11 +16,12 @@ from rules.validate import TypedTable
 
 def report_for_tables(settings: Settings, pack: Pack, tables: list[TypedTable], term_name: str | None = None,
                       start: date | None = None, end: date | None = None,
-                      nutrition: NutritionSettings | None = None) -> dict[str, Any]:
+                      nutrition: NutritionSettings | None = None, school: str = "") -> dict[str, Any]:
     """The figures of one term (by name, by dates, else the current one) as of settings.today,
-    with the menu's nutrition over the term's days when `nutrition` (the [nutrition] settings) is given."""
+    with the menu's nutrition over the term's days when `nutrition` (the [nutrition] settings) is given.
+    `school` is the kindergarten's name ([school] name): every document made from the report takes it from here."""
     term = choose_term(calendar_for(settings), settings.today, term_name, start, end)
-    report = term_report(tables, pack, settings, term)
+    report = {"school": school.strip(), **term_report(tables, pack, settings, term)}
     if nutrition is not None:
         from sync.nutrition.analysis import analyse_tables
 

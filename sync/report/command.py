@@ -53,7 +53,7 @@ def run(args: argparse.Namespace, load_config, usage_error: type[Exception]) -> 
         return 2
     try:
         report = report_for_tables(Settings.of(config, today), pack, result.tables, args.term, args.start, args.end,
-                                   nutrition=config.nutrition)
+                                   nutrition=config.nutrition, school=config.school_name)
     except UnknownTerm as exc:
         raise usage_error(str(exc)) from None
     if args.format == "xlsx":

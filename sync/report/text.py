@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.report.draft import HEADING, paragraphs
+from sync.report.draft import FACT, HEADING, SIGNOFF, TITLE, TODO, appendix, paragraphs
 from sync.report.wording import shown_value
 
 
@@ -15,5 +15,12 @@ def format_text(report: dict[str, Any]) -> str:
     for figure in report["figures"].values():
         lines.append(f"  {figure['label']:\u3000<{width}}  {shown_value(figure)}")
     for kind, text in paragraphs(report):
-        lines.extend(["", text] if kind == HEADING else ["  " + text])
+        if kind in (TITLE, HEADING):
+            lines.extend(["", text])
+        elif kind in (FACT, TODO):
+            lines.append("  " + text)
+    lines.extend(["", "附：数据附表"])
+    lines.extend(f"  {label}  {result}  {counted}{'/' + due if due else ''}" for label, result, counted, due in appendix(report))
+    lines.append("")
+    lines.extend(" " * 40 + text for kind, text in paragraphs(report) if kind == SIGNOFF)  # after the table, as in the docx
     return "\n".join(lines)

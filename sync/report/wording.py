@@ -33,8 +33,9 @@ def mapping(values: dict[str, Any], unit: str = "次", english: bool = False) ->
     return "、".join(f"{key} {number(count)} {unit}" for key, count in values.items()) or "无记录"
 
 
-def shown_value(figure: dict[str, Any], english: bool = False) -> str:
-    """The figure's value as one short text (the page's and the workbook's column)."""
+def shown_value(figure: dict[str, Any], english: bool = False, with_counts: bool = True) -> str:
+    """The figure's value as one short text (the page's and the workbook's column); without
+    its counts where they stand in columns of their own (the 数据附表)."""
     value = figure["value"]
     if isinstance(value, dict):
         if all(isinstance(v, (int, float)) and not isinstance(v, bool) and float(v).is_integer() for v in value.values()):
@@ -42,4 +43,6 @@ def shown_value(figure: dict[str, Any], english: bool = False) -> str:
         return ("、" if not english else ", ").join(f"{k} {percent(v)}" for k, v in value.items()) or ("none" if english else "无记录")
     if figure["denominator"] is None:
         return number(value)
+    if not with_counts:
+        return percent(value)
     return f"{percent(value)}{fraction(figure)}" if not english else f"{percent(value)} ({number(figure['numerator'])}/{number(figure['denominator'])})"

@@ -1,3 +1,16 @@
+/* On a phone the to-do shows each person's first items; 展开 shows the rest of that person's. */
+(function () {
+  "use strict";
+  var buttons = document.querySelectorAll("button.unfold");
+  Array.prototype.forEach.call(buttons, function (button) {
+    button.addEventListener("click", function () {
+      var person = button.closest(".person");
+      var open = person.classList.toggle("unfolded");
+      button.textContent = open ? button.getAttribute("data-less") : button.getAttribute("data-more");
+    });
+  });
+}());
+
 /* After 立即同步: show progress and reload the page when a newer run has been recorded.
    Polls /api/status once a second; no library, nothing fetched from elsewhere. */
 (function () {
