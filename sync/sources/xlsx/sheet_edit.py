@@ -13,12 +13,10 @@ import re
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import unescape
-from xml.sax.saxutils import escape
-
-from openpyxl.utils.cell import get_column_letter
+from html import escape, unescape
 
 from rules.alerts import ALERT_HEADER, Alert, highlight_formulas
+from rules.model import column_letter
 from sync.sources.xlsx.sheet_xml import (
     ATTR_S,
     NotWritable,
@@ -108,7 +106,7 @@ def edit_sheet(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings, dxf
         alert_index = next((c for c in range(last_staff + 1, MAX_COLUMNS) if c not in survey.used), None)
         if alert_index is None:
             raise NotWritable("工作表没有空列可以放“系统提醒”", "No free column for the alerts")
-    letter = get_column_letter(alert_index + 1)
+    letter = column_letter(alert_index)
     splices, changed = _cell_splices(sheet, survey, wanted, strings, letter, alert_index)
     cf_edit = _cf_splices(survey, wanted.header_row + 1, letter, dxf_ids, last_staff, alert_index)
     if not splices and cf_edit is None:
@@ -182,7 +180,7 @@ def _valued_cells(prefix: bytes, start: int) -> re.Pattern[bytes]:
 
 def _letters_from(column: int) -> bytes:
     """A pattern for the letters of every column from `column` (1-based) rightwards."""
-    letters = get_column_letter(column)
+    letters = column_letter(column - 1)
     n = len(letters)
     options = [letters]
     for i, char in enumerate(letters):
@@ -297,7 +295,7 @@ def cell_xml(prefix: bytes, ref: str, text: str, style: bytes | None) -> bytes:
     if not text:
         return b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_attr + b"/>"
     clean = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
-    body = escape(clean).encode("utf-8")
+    body = escape(clean, quote=False).encode("utf-8")
     return (b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_attr + b' t="inlineStr"><' + prefix + b"is><" + prefix
             + b't xml:space="preserve">' + body + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
 
@@ -311,7 +309,7 @@ def _without_spans(opening: bytes) -> bytes:
 
 def _cf_block(prefix: bytes, last_column: str, first_row: int, alert_column: str, dxf_error: int, dxf_warning: int,
               priority: int) -> bytes:
-    error, warning = (escape(f, {'"': "&quot;"}).encode() for f in highlight_formulas(f"${alert_column}{first_row}"))
+    error, warning = (escape(f, quote=False).replace('"', "&quot;").encode() for f in highlight_formulas(f"${alert_column}{first_row}"))
     p = prefix
     return (b"<" + p + b'conditionalFormatting sqref="A' + str(first_row).encode() + b":" + last_column.encode()
             + str(MAX_ROW).encode() + b'"><' + p + b'cfRule type="expression" dxfId="' + str(dxf_error).encode()
@@ -350,7 +348,7 @@ def _cf_splices(survey: _Survey, first_row: int, letter: str, dxf_ids: tuple[int
     priorities = [int(p) for b in others for p in re.findall(rb'priority="(\d+)"', b[2])]
     # After staff's own rules: theirs keep their priority and their look where both apply.
     priority = max(priorities, default=0) + 1
-    last_column = get_column_letter(max(alert_index, last_staff) + 1)
+    last_column = column_letter(max(alert_index, last_staff))
     block = _cf_block(survey.prefix, last_column, first_row, letter, dxf_ids[0], dxf_ids[1], priority)
     if len(mine) == 1 and mine[0][2] == block:
         return None

@@ -11,8 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from html import unescape
 
-from openpyxl.utils.cell import column_index_from_string
-
+from rules.model import column_number
 from sync.sources.xlsx.row_slices import row_slices
 
 
@@ -71,7 +70,7 @@ _ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 
 def column_index(letters: bytes) -> int:
     """0-based column index of a cell reference's letters."""
-    return column_index_from_string(letters.decode()) - 1
+    return column_number(letters) - 1
 
 
 def cell_text(attrs: bytes, body: bytes | None, strings: SharedStrings) -> str:
