@@ -10,6 +10,7 @@ row by row. The splices are applied while the sheet is streamed into the new pac
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -135,6 +136,7 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
     header_seen = False
     alert_present = False
     valued = _valued_cells(prefix, 0)  # until the header says where staff columns end
+    maybe = _maybe_valued(0)
     for offset, piece in sheet.slices():
         if offset == 0 and (dimension := dimension_re.search(piece)) and dimension[3]:
             survey.dimension = (dimension.start(3), dimension.end(3), dimension[3])
@@ -149,8 +151,12 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
                 strings.load({i for c in survey.header_cells if (i := shared_index(c[3], c[4])) is not None})
                 texts = [(c[0], cell_text(c[3], c[4], strings).strip()) for c in survey.header_cells]
                 alert_present = any(text == wanted.header for _, text in texts)
-                valued = _valued_cells(prefix, max((c for c, text in texts if text), default=-1) + 1)
-        if not alert_present:
+                first_free = max((c for c, text in texts if text), default=-1) + 1
+                valued, maybe = _valued_cells(prefix, first_free), _maybe_valued(first_free)
+        # Most sheets have no reference at all right of the header's columns: then the exact
+        # (slower) pattern need not go through the slice.
+        unusual = b'\tr="' in piece or b'\nr="' in piece or b'\rr="' in piece
+        if not alert_present and (unusual or maybe.search(piece)):
             survey.used.update(column_index(m[1]) for m in valued.finditer(piece))
         # Whatever follows the rows lies past the end of sheetData, in the last slices. Its
         # closing tag is found literally ("</" never occurs in text, "sheetData" may).
@@ -176,6 +182,12 @@ def _valued_cells(prefix: bytes, start: int) -> re.Pattern[bytes]:
     """Cells holding a value (or formula) in column `start` (0-based) or any to its right;
     group 1 is the column's letters."""
     return re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="(' + _letters_from(start + 1) + rb')\d+"[^>]*>\s*<(?:\w+:)?(?:v|is|f)\b')
+
+
+def _maybe_valued(start: int) -> re.Pattern[bytes]:
+    """Every reference (` r="K7"`, the usual spelling) in column `start` or right of it, any
+    cell's, with a value or not: when none is found, `_valued_cells` finds none either."""
+    return re.compile(rb' r="' + _letters_from(start + 1) + rb'\d')
 
 
 def _letters_from(column: int) -> bytes:
@@ -208,9 +220,24 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
     changed = 0
     scanner = RowScanner(prefix)
     for offset, piece in sheet.slices():
-        holding = {int(m[1]) for m in column_cells.finditer(piece)}
+        holding = _holding(piece, column_cells, letter)
+        index = scanner.index(piece)
         rows = []
-        for row in scanner.rows(piece):
+        if index is not None:  # the usual sheet: only the rows to touch are looked at
+            numbers, starts = index
+            for target in list(pending):
+                at = bisect_left(numbers, target)
+                if at == len(numbers):
+                    break
+                pending.popleft()
+                if numbers[at] != target:
+                    insert_at.setdefault(target, offset + starts[at])
+            where = dict(zip(numbers, starts, strict=True))
+            wanted_rows = {n for n in (header_row, *wanted.alerts, *holding) if n == header_row or n > header_row}
+            for number in sorted(wanted_rows & where.keys()):
+                rows.append(scanner.row_at(piece, where[number], number))
+                seen.add(number)
+        for row in scanner.rows(piece) if index is None else ():
             number = row.number
             while pending and pending[0] < number:
                 insert_at.setdefault(pending.popleft(), offset + row.start)
@@ -239,6 +266,15 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
         splices += _new_rows(survey, missing, wanted, letter)
         changed += sum(n != header_row for n, _ in missing)
     return splices, changed
+
+
+def _holding(piece: bytes, column_cells: re.Pattern[bytes], letter: str) -> set[int]:
+    """The rows that may hold a cell in the alert column: every one that does, perhaps a few
+    more (text that reads like a reference), which are looked at closely and left alone.
+    A reference written the usual way (` r="K7"`) is found by its literal start."""
+    if b'\tr="' in piece or b'\nr="' in piece or b'\rr="' in piece:
+        return {int(m[1]) for m in column_cells.finditer(piece)}
+    return {int(m) for m in re.findall(rb' r="' + letter.encode() + rb'(\d+)"', piece)}
 
 
 def _wanted_text(wanted: SheetAlerts, number: int) -> str:
