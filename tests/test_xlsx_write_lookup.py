@@ -1,5 +1,5 @@
 """The write-back finds the rows it touches by their numbers instead of going through every
-row (issue 26). Whatever the sheet, the workbook that comes out must be exactly the one the
+row, and a row's alert cell by its reference instead of going through every cell (issue 26). Whatever the sheet, the workbook that comes out must be exactly the one the
 row-by-row scan makes; sheets whose rows are not as spreadsheet programs write them (no r=,
 r= not first, numbers out of order) take the scan."""
 
@@ -15,6 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from rules.alerts import Alert
+from sync.sources.xlsx import sheet_edit
 from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.sheet_xml import RowScanner
 from sync.sources.xlsx.writing import SheetAlerts, write_alerts
@@ -41,8 +42,9 @@ def with_inline_text(path: Path, rows: list[int]) -> None:
 
 
 def scanned(monkeypatch: pytest.MonkeyPatch):
-    """The row-by-row scan, as every sheet took it before the lookup."""
+    """The row-by-row scan and every cell of a row looked at, as every sheet took it before."""
     monkeypatch.setattr(RowScanner, "index", lambda self, xml: None)
+    monkeypatch.setattr(sheet_edit, "_quick_alert_cell", lambda *args: None)
 
 
 @given(sheets(), st.lists(alert_sets, min_size=1, max_size=3), st.lists(st.integers(1, 45), max_size=4),

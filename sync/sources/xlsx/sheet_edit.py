@@ -19,7 +19,9 @@ from html import escape, unescape
 from rules.alerts import ALERT_HEADER, Alert, highlight_formulas
 from rules.model import column_letter
 from sync.sources.xlsx.sheet_xml import (
+    ATTR_R,
     ATTR_S,
+    CELL,
     NotWritable,
     RowScanner,
     SharedStrings,
@@ -213,6 +215,7 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
     prefix, header_row = survey.prefix, wanted.header_row
     column_cells = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter.encode() + rb'(\d+)"')
     targets = sorted({header_row} | {r for r in wanted.alerts if r > header_row})
+    targeted = set(targets)
     pending = deque(targets)  # rows still to be met, in order: a missing one goes before the next row met
     insert_at: dict[int, int] = {}
     seen: set[int] = set()
@@ -233,8 +236,8 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
                 if numbers[at] != target:
                     insert_at.setdefault(target, offset + starts[at])
             where = dict(zip(numbers, starts, strict=True))
-            wanted_rows = {n for n in (header_row, *wanted.alerts, *holding) if n == header_row or n > header_row}
-            for number in sorted(wanted_rows & where.keys()):
+            wanted_rows = (where.keys() & targeted) | {n for n in where.keys() & holding if n > header_row}
+            for number in sorted(wanted_rows):
                 rows.append(scanner.row_at(piece, where[number], number))
                 seen.add(number)
         for row in scanner.rows(piece) if index is None else ():
@@ -247,12 +250,7 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
                 rows.append(row)
                 seen.add(number)
         # Per row only what the splice needs: its alert cell, and where a new one goes.
-        found = []
-        for row in rows:
-            cells = cells_of(piece, row)
-            existing = next((c for c in cells if c[0] == alert_index), None)
-            after = next((c[1] for c in cells if c[0] > alert_index), None)
-            found.append((row, existing, after))
+        found = [(row, *_alert_cell(piece, row, prefix, letter.encode(), alert_index)) for row in rows]
         strings.load({i for _, e, _ in found if e is not None and (i := shared_index(e[3], e[4])) is not None})
         for row, existing, after in found:
             text = _wanted_text(wanted, row.number)
@@ -266,6 +264,43 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
         splices += _new_rows(survey, missing, wanted, letter)
         changed += sum(n != header_row for n, _ in missing)
     return splices, changed
+
+
+def _alert_cell(piece: bytes, row, prefix: bytes, letter: bytes, alert_index: int):
+    """The row's cell in the alert column (or None), and where a new one would go: before
+    the first cell right of that column (None: at the row's end)."""
+    quick = _quick_alert_cell(piece, row, prefix, letter, alert_index)
+    if quick is not None:
+        return quick
+    cells = cells_of(piece, row)
+    existing = next((c for c in cells if c[0] == alert_index), None)
+    after = next((c[1] for c in cells if c[0] > alert_index), None)
+    return existing, after
+
+
+def _quick_alert_cell(piece: bytes, row, prefix: bytes, letter: bytes, alert_index: int):
+    """`_alert_cell` by literal searches, for a row written the usual way (` r="K7"` cells in
+    column order); None when the row needs every cell looked at."""
+    start, end = row.open_end, row.end
+    if row.self_closing:
+        return None, None
+    odd = (b"r='", b'\tr="', b'\nr="', b'\rr="', b"r =", b"<" + prefix + b"c>", b"<" + prefix + b"c/>")
+    if any(piece.find(spelling, start, end) >= 0 for spelling in odd):
+        return None
+    opener = b"<" + prefix + b"c "
+    at = piece.find(b' r="' + letter + b"%d" % row.number + b'"', start, end)
+    if at >= 0:
+        cell_start = piece.rfind(opener, start, at)
+        cell = CELL.match(piece, cell_start) if cell_start >= 0 else None
+        if cell is None or not cell.start("attrs") <= at < cell.end("attrs") or cell.end() > end:
+            return None  # the reference's text sits in some cell's value: look at every cell
+        return (alert_index, cell.start(), cell.end(), cell["attrs"], cell["body"]), None
+    last = piece.rfind(opener, start, end)
+    cell = CELL.match(piece, last) if last >= 0 else None
+    ref = ATTR_R.search(cell["attrs"]) if cell is not None and cell.end() <= end else None
+    if ref is None or column_index(ref[1]) >= alert_index:
+        return None
+    return None, None  # the last cell is left of the alert column: the new one goes at the end
 
 
 def _holding(piece: bytes, column_cells: re.Pattern[bytes], letter: str) -> set[int]:
@@ -325,12 +360,15 @@ def _new_rows(survey: _Survey, missing: list[tuple[int, int | None]], wanted: Sh
     return splices
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def cell_xml(prefix: bytes, ref: str, text: str, style: bytes | None) -> bytes:
     """An inline-text cell (or an empty styled one), never a formula."""
     style_attr = b' s="' + style + b'"' if style else b""
     if not text:
         return b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_attr + b"/>"
-    clean = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
+    clean = _CONTROL.sub("", text)  # XML 1.0 allows no other control characters
     body = escape(clean, quote=False).encode("utf-8")
     return (b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_attr + b' t="inlineStr"><' + prefix + b"is><" + prefix
             + b't xml:space="preserve">' + body + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
