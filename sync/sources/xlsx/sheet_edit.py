@@ -62,6 +62,20 @@ class SheetEdit:
     changed_cells: int
 
     def chunks(self) -> Iterator[bytes | memoryview]:
+        """The edited XML in pieces of about a megabyte: each write into the zip costs a call
+        of the compressor and the checksum, and a big sheet has a splice every few rows."""
+        batch: list[bytes | memoryview] = []
+        size = 0
+        for piece in self._pieces():
+            batch.append(piece)
+            size += len(piece)
+            if size >= 1 << 20:
+                yield b"".join(batch)
+                batch, size = [], 0
+        if batch:
+            yield b"".join(batch)
+
+    def _pieces(self) -> Iterator[bytes | memoryview]:
         splices = iter(self.splices)
         splice = next(splices, None)
         position = 0  # in the whole XML: what is written up to here
