@@ -366,9 +366,15 @@ class _ColumnChecker:
                 first[key] = index
 
 
-def validate(table: Table, spec: SheetSpec, today: date) -> tuple[TypedTable, list[Finding]]:
-    """Type every cell of the pack's columns; report what does not fit, cell by cell."""
+def validate(table: Table, spec: SheetSpec, today: date, *, release_rows: bool = False) -> tuple[TypedTable, list[Finding]]:
+    """Type every cell of the pack's columns; report what does not fit, cell by cell.
+
+    With `release_rows` the table's rows are let go as soon as its columns are taken, before
+    they are typed: a caller that keeps only the typed table (a cycle) then never holds a big
+    sheet's rows, its raw columns and its typed columns at once."""
     raw: dict[str, list[Any]] = {name: list(map(itemgetter(column), table.cells)) for name, column in table.columns.items()}
+    if release_rows:
+        table.cells = []
     typed = TypedTable(table=table, spec=spec, numbers=table.numbers, columns={}, raw=raw)
     findings: list[Finding] = []
     for name in table.columns:
