@@ -20,7 +20,7 @@ from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.sheet_xml import RowScanner
 from sync.sources.xlsx.writing import SheetAlerts, write_alerts
 from tests.staff_workbooks import members
-from tests.test_xlsx_write_sliced import alert_sets, build, sheets
+from tests.xlsx_write_helpers import alert_sets, build, sheets
 
 SHEET = "xl/worksheets/sheet1.xml"
 # Text in a cell that reads like the references the lookup searches for.
