@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import random
+import shutil
 import statistics
+import subprocess
 import sys
+import tarfile
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -81,6 +85,16 @@ def menu_workbook(rows: int = 20_000, path: Path | None = None) -> Path:
         sheet.write_number(r, 4, 50 + r % 30)
     book.close()
     return path
+
+
+def baseline_tree(ref: str, tree: Path) -> Path:
+    """The project as it was at `ref`, unpacked into `tree` (run it with cwd and PYTHONPATH there)."""
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
+    with tarfile.open(fileobj=io.BytesIO(archive)) as unpacked:
+        unpacked.extractall(tree, filter="data")
+    return tree
 
 
 def report(name: str, lines: list[str]) -> None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import argparse
 import http.client
-import io
 import json
 import os
 import re
@@ -21,13 +20,12 @@ import socket
 import statistics
 import subprocess
 import sys
-import tarfile
 import threading
 import time
 import urllib.parse
 from pathlib import Path
 
-from common import OUT, ROOT, report, stock_workbook
+from common import OUT, ROOT, baseline_tree, report, stock_workbook
 
 PATHS = {"page": "/", "api": "/api/findings?limit=200&severity=error"}
 
@@ -170,17 +168,6 @@ class Server:
         self.process.wait(timeout=300)
 
 
-def baseline_tree(ref: str) -> Path:
-    """The project as it was at `ref`, unpacked beside the outputs."""
-    tree = OUT / "status_load" / "baseline_code"
-    shutil.rmtree(tree, ignore_errors=True)
-    tree.mkdir(parents=True)
-    archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
-    with tarfile.open(fileobj=io.BytesIO(archive)) as unpacked:
-        unpacked.extractall(tree, filter="data")
-    return tree
-
-
 def ms(value: float) -> str:
     return f"{value * 1000:7.1f} ms"
 
@@ -195,7 +182,7 @@ def main() -> int:
     workbook = stock_workbook(args.rows)
     servers = [Server("current", ROOT, workbook)]
     if args.baseline:
-        servers.insert(0, Server(f"baseline {args.baseline}", baseline_tree(args.baseline), workbook))
+        servers.insert(0, Server(f"baseline {args.baseline}", baseline_tree(args.baseline, OUT / "status_load" / "baseline_code"), workbook))
     current = servers[-1]
     port = current.port
     try:

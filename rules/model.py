@@ -39,6 +39,14 @@ def column_letter(index: int) -> str:
     return letters
 
 
+def column_number(letters: str | bytes) -> int:
+    """Spreadsheet letters -> 1-based column number (A -> 1, AA -> 27), any number of letters."""
+    number = 0
+    for char in letters.upper().encode() if isinstance(letters, str) else letters.upper():
+        number = number * 26 + char - 64
+    return number
+
+
 def cell_ref(row: int, column_index: int) -> str:
     """Sheet row number (1-based) and 0-based column index -> A1 reference."""
     return f"{column_letter(column_index)}{row}"

@@ -256,7 +256,13 @@ class _ColumnChecker:
         if spec.type == "integer" and float in classes:
             # Spreadsheets store every number as a float: 30.0 is the whole number 30.
             if classes == {float} and all(map(float.is_integer, values)):
-                values = list(map(int, values))
+                # One int per distinct number: a million-row column repeats a few hundred.
+                distinct = set(values)
+                if len(distinct) * 2 < len(values):
+                    whole = {number: int(number) for number in distinct}
+                    values = list(map(whole.__getitem__, values))
+                else:
+                    values = list(map(int, values))
             else:
                 values = [int(v) if v.__class__ is float and v.is_integer() else v for v in values]
             for index, value in enumerate(values):
@@ -360,9 +366,15 @@ class _ColumnChecker:
                 first[key] = index
 
 
-def validate(table: Table, spec: SheetSpec, today: date) -> tuple[TypedTable, list[Finding]]:
-    """Type every cell of the pack's columns; report what does not fit, cell by cell."""
+def validate(table: Table, spec: SheetSpec, today: date, *, release_rows: bool = False) -> tuple[TypedTable, list[Finding]]:
+    """Type every cell of the pack's columns; report what does not fit, cell by cell.
+
+    With `release_rows` the table's rows are let go as soon as its columns are taken, before
+    they are typed: a caller that keeps only the typed table (a cycle) then never holds a big
+    sheet's rows, its raw columns and its typed columns at once."""
     raw: dict[str, list[Any]] = {name: list(map(itemgetter(column), table.cells)) for name, column in table.columns.items()}
+    if release_rows:
+        table.cells = []
     typed = TypedTable(table=table, spec=spec, numbers=table.numbers, columns={}, raw=raw)
     findings: list[Finding] = []
     for name in table.columns:

@@ -18,12 +18,13 @@ from tests.support import ROOT
 pytestmark = pytest.mark.slow
 
 SMALL_RUNS = {
-    "check_vs_frictionless.py": (["--rows", "300", "--repeat", "1"], ["frictionless / houqin", "houqin / bare read"]),
+    "check_vs_frictionless.py": (["--rows", "300", "--repeat", "1"], ["frictionless / houqin", "houqin / bare read", "command / bare read process"]),
     "rules_overhead.py": (["--rows", "300", "--menu-rows", "200", "--repeat", "1"], ["rules add"]),
     "writeback_vs_openpyxl.py": (["--rows", "300", "--repeat", "1"], ["speed: openpyxl / houqin", "peak memory"]),
     "gsheets_calls.py": ([], ["houqin, alerts changed", "plain gspread"]),
     "status_page_load.py": (["--rows", "300", "--seconds", "1", "--clients", "3"], ["p99 ratio"]),
     "nutrition_cli.py": (["--repeat", "1"], ["nutrition / check", "target ≤ 2 s"]),
+    "check_startup.py": (["--repeat", "1"], ["check imports (this tree)", "python alone"]),
     "hostile_inputs.py": (["--rows", "300", "--bomb-mb", "30", "--limit-mb", "20"], ["XFD1048576", "解压后有", "用到了 1,000,002 行", "targets missed"]),
 }
 

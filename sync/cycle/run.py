@@ -74,9 +74,8 @@ def _read(pack: Pack, today: date, sources: list[Source]) -> CheckResult:
                                            url=read.url, sheet_ids=read.sheet_ids, sheets=read.covers))
         result.findings.extend(read.findings)
         for table in read.tables:
-            typed, problems = validate(table, pack.sheet(table.sheet_id), today)
-            # Its columns hold every value now: the rows as read would double a big sheet's cost.
-            table.cells = []
+            # Its columns hold every value: the rows as read would double a big sheet's cost.
+            typed, problems = validate(table, pack.sheet(table.sheet_id), today, release_rows=True)
             result.tables.append(typed)
             result.findings.extend(problems)
     if result.reads:

@@ -36,6 +36,12 @@ def data_dir() -> Path:
     return Path(platformdirs.user_data_dir(APP, appauthor=False))
 
 
+def cache_dir() -> Path:
+    """What Houqin may forget at any time (which pack contents passed their check): the user's
+    cache folder (on Windows `%LOCALAPPDATA%\\Houqin\\Cache`)."""
+    return Path(platformdirs.user_cache_dir(APP, appauthor=False))
+
+
 def var_beside(config_file: Path) -> Path:
     return config_file.parent / "var"
 

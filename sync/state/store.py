@@ -231,10 +231,11 @@ def record_run(path: Path, result: RunResult) -> int:
                   strict_json.dumps(s.sheet_ids)) for s in result.sources],
             )
             connection.execute("DELETE FROM findings")
+            # Rows made as SQLite takes them: a list of a big sheet's 226,000 would cost 45 MB.
             connection.executemany(
                 f"INSERT INTO findings (run_id, {', '.join(FINDING_COLUMNS)}) VALUES ({', '.join('?' * (len(FINDING_COLUMNS) + 1))})",
-                [(run_id, f.key, f.source, f.sheet, f.sheet_id, f.row, f.column, f.cell, f.rule, f.kind, f.severity,
-                  f.message, f.message_en, f.value, f.owner, f.due.isoformat() if f.due else None) for f in result.findings],
+                ((run_id, f.key, f.source, f.sheet, f.sheet_id, f.row, f.column, f.cell, f.rule, f.kind, f.severity,
+                  f.message, f.message_en, f.value, f.owner, f.due.isoformat() if f.due else None) for f in result.findings),
             )
             if result.term_report is not None:
                 connection.execute("INSERT INTO term_reports VALUES (?, ?)", (run_id, strict_json.dumps(result.term_report)))

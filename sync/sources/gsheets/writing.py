@@ -7,10 +7,10 @@ import re
 from typing import Any
 
 from gspread.exceptions import APIError
-from openpyxl.utils.cell import column_index_from_string, get_column_letter
 from requests.exceptions import RequestException
 
 from rules.alerts import Alert, highlight_formulas
+from rules.model import column_letter, column_number
 from sync.sources.base import ReadResult, WriteOutcome
 from sync.sources.gsheets.client import RetryingHTTPClient
 from sync.sources.gsheets.reading import SheetState, SpreadsheetState
@@ -81,7 +81,7 @@ def sheet_requests(sheet: SheetState, wanted: dict[int, str], header: str) -> tu
 
 def _formulas(row: int, column: int) -> tuple[str, str]:
     """Houqin's two conditions for an alert column and first data row (1-based)."""
-    error, warning = highlight_formulas(f"${get_column_letter(column + 1)}{row}")
+    error, warning = highlight_formulas(f"${column_letter(column)}{row}")
     return f"={error}", f"={warning}"
 
 
@@ -99,7 +99,7 @@ def _ours(rule: dict[str, Any], sheet_id: int) -> tuple[str, int, int] | None:
     keyed = _KEYED.match(formula)
     if condition.get("type") != "CUSTOM_FORMULA" or not keyed:
         return None
-    column, row = column_index_from_string(keyed[1]) - 1, int(keyed[2])
+    column, row = column_number(keyed[1]) - 1, int(keyed[2])
     kind = dict(zip(_formulas(row, column), ("error", "warning"), strict=True)).get(formula)
     ranges = [_plain(grid) for grid in rule.get("ranges", [])]
     # Its range: the data rows from column A through the alert column (Sheets widens it when

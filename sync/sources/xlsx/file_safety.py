@@ -18,8 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from filelock import FileLock, Timeout
-
 BACKUP_DIR = ".houqin-backups"
 # A version set aside because staff saved mid-swap is kept even past the usual count.
 STALE_BACKUP_LIMIT = 100
@@ -219,6 +217,8 @@ class FolderBusy(Exception):
 def folder_lock(folder: Path) -> Iterator[None]:
     """Only one Houqin writes or tidies a folder at a time (a second service, a `run` beside
     `serve`). The lock is the operating system's, so a killed process never leaves it held."""
+    from filelock import FileLock, Timeout  # only a write takes the lock; `check` never imports it
+
     lock_dir = folder / BACKUP_DIR
     lock_dir.mkdir(exist_ok=True)
     lock = FileLock(lock_dir / "houqin.lock", timeout=2, thread_local=False)

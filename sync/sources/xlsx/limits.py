@@ -17,8 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from xml.etree import ElementTree
 
-from openpyxl.utils.cell import get_column_letter
-
+from rules.model import column_letter, column_number
 from sync.sources.base import SourceError
 from sync.sources.xlsx.row_slices import row_slices
 
@@ -93,14 +92,6 @@ class Extent:
         return max(self.deep, 99_999) * max(self.wide, 26)
 
 
-def column_number(letters: bytes) -> int:
-    """1-based column number of any run of letters (openpyxl's stops at three)."""
-    number = 0
-    for char in letters.upper():
-        number = number * 26 + char - 64
-    return number
-
-
 def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, limits: ReadLimits,
                  extent: Extent | None = None) -> Iterator[bytes]:
     """The sheet's XML in slices that end at a row's end, each checked against the caps
@@ -115,7 +106,7 @@ def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, 
 
 
 def _too_wide(path: Path, title: str, cell: str, limits: ReadLimits) -> SourceError:
-    last = f"{get_column_letter(limits.max_columns)}{limits.max_rows}"
+    last = f"{column_letter(limits.max_columns - 1)}{limits.max_rows}"
     return SourceError(
         f"工作簿 {path} 的工作表「{title}」在 {cell} 有内容，超出 Houqin 读取的范围（最远到 {last}），没有读取；"
         f"请在表格中按 Ctrl+End 找到这个远处的单元格，删除它所在的行或列后保存",
@@ -162,7 +153,7 @@ def check_ods(archive: zipfile.ZipFile, path: Path, limits: ReadLimits) -> None:
 
 def _check_reach(path: Path, title: str, rows: int, columns: int, limits: ReadLimits) -> None:
     if rows > limits.max_rows or columns > limits.max_columns:
-        raise _too_wide(path, title, f"{get_column_letter(min(columns, 16384))}{rows}", limits)
+        raise _too_wide(path, title, f"{column_letter(min(columns, 16384) - 1)}{rows}", limits)
     if rows * columns > limits.dense_cells:
         raise SourceError(
             f"工作簿 {path} 的工作表「{title}」用到了 {rows:,} 行 × {columns} 列，.ods 格式这么大的表格 Houqin 无法安全读取；"

@@ -21,9 +21,8 @@ from typing import Any
 from xml.etree import ElementTree
 
 import python_calamine
-from openpyxl.utils.cell import column_index_from_string
 
-from rules.model import CellError
+from rules.model import CellError, column_number
 from sync.sources.base import SourceError
 from sync.sources.xlsx.limits import Extent, ReadLimits, check_directory, check_ods, sheet_slices
 from sync.sources.xlsx.parts import sheet_parts
@@ -45,7 +44,7 @@ def _error_cells(xml: bytes) -> list[tuple[int, int, str]]:
         ref = _CELL_REF.search(match[1])
         value = _CELL_VALUE.search(match[2])
         if ref and value:
-            cells.append((int(ref[2]) - 1, column_index_from_string(ref[1].decode()) - 1, value[1].decode("utf-8", "replace")))
+            cells.append((int(ref[2]) - 1, column_number(ref[1]) - 1, value[1].decode("utf-8", "replace")))
     return cells
 
 

@@ -10,17 +10,18 @@ row by row. The splices are applied while the sheet is streamed into the new pac
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from html import unescape
-from xml.sax.saxutils import escape
-
-from openpyxl.utils.cell import get_column_letter
+from html import escape, unescape
 
 from rules.alerts import ALERT_HEADER, Alert, highlight_formulas
+from rules.model import column_letter
 from sync.sources.xlsx.sheet_xml import (
+    ATTR_R,
     ATTR_S,
+    CELL,
     NotWritable,
     RowScanner,
     SharedStrings,
@@ -61,6 +62,20 @@ class SheetEdit:
     changed_cells: int
 
     def chunks(self) -> Iterator[bytes | memoryview]:
+        """The edited XML in pieces of about a megabyte: each write into the zip costs a call
+        of the compressor and the checksum, and a big sheet has a splice every few rows."""
+        batch: list[bytes | memoryview] = []
+        size = 0
+        for piece in self._pieces():
+            batch.append(piece)
+            size += len(piece)
+            if size >= 1 << 20:
+                yield b"".join(batch)
+                batch, size = [], 0
+        if batch:
+            yield b"".join(batch)
+
+    def _pieces(self) -> Iterator[bytes | memoryview]:
         splices = iter(self.splices)
         splice = next(splices, None)
         position = 0  # in the whole XML: what is written up to here
@@ -108,7 +123,7 @@ def edit_sheet(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings, dxf
         alert_index = next((c for c in range(last_staff + 1, MAX_COLUMNS) if c not in survey.used), None)
         if alert_index is None:
             raise NotWritable("工作表没有空列可以放“系统提醒”", "No free column for the alerts")
-    letter = get_column_letter(alert_index + 1)
+    letter = column_letter(alert_index)
     splices, changed = _cell_splices(sheet, survey, wanted, strings, letter, alert_index)
     cf_edit = _cf_splices(survey, wanted.header_row + 1, letter, dxf_ids, last_staff, alert_index)
     if not splices and cf_edit is None:
@@ -137,6 +152,7 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
     header_seen = False
     alert_present = False
     valued = _valued_cells(prefix, 0)  # until the header says where staff columns end
+    maybe = _maybe_valued(0)
     for offset, piece in sheet.slices():
         if offset == 0 and (dimension := dimension_re.search(piece)) and dimension[3]:
             survey.dimension = (dimension.start(3), dimension.end(3), dimension[3])
@@ -151,8 +167,12 @@ def _survey(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings) -> _Su
                 strings.load({i for c in survey.header_cells if (i := shared_index(c[3], c[4])) is not None})
                 texts = [(c[0], cell_text(c[3], c[4], strings).strip()) for c in survey.header_cells]
                 alert_present = any(text == wanted.header for _, text in texts)
-                valued = _valued_cells(prefix, max((c for c, text in texts if text), default=-1) + 1)
-        if not alert_present:
+                first_free = max((c for c, text in texts if text), default=-1) + 1
+                valued, maybe = _valued_cells(prefix, first_free), _maybe_valued(first_free)
+        # Most sheets have no reference at all right of the header's columns: then the exact
+        # (slower) pattern need not go through the slice.
+        unusual = b'\tr="' in piece or b'\nr="' in piece or b'\rr="' in piece
+        if not alert_present and (unusual or maybe.search(piece)):
             survey.used.update(column_index(m[1]) for m in valued.finditer(piece))
         # Whatever follows the rows lies past the end of sheetData, in the last slices. Its
         # closing tag is found literally ("</" never occurs in text, "sheetData" may).
@@ -180,9 +200,15 @@ def _valued_cells(prefix: bytes, start: int) -> re.Pattern[bytes]:
     return re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="(' + _letters_from(start + 1) + rb')\d+"[^>]*>\s*<(?:\w+:)?(?:v|is|f)\b')
 
 
+def _maybe_valued(start: int) -> re.Pattern[bytes]:
+    """Every reference (` r="K7"`, the usual spelling) in column `start` or right of it, any
+    cell's, with a value or not: when none is found, `_valued_cells` finds none either."""
+    return re.compile(rb' r="' + _letters_from(start + 1) + rb'\d')
+
+
 def _letters_from(column: int) -> bytes:
     """A pattern for the letters of every column from `column` (1-based) rightwards."""
-    letters = get_column_letter(column)
+    letters = column_letter(column - 1)
     n = len(letters)
     options = [letters]
     for i, char in enumerate(letters):
@@ -203,6 +229,7 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
     prefix, header_row = survey.prefix, wanted.header_row
     column_cells = re.compile(rb"<" + re.escape(prefix) + rb'c\b[^>]*\br="' + letter.encode() + rb'(\d+)"')
     targets = sorted({header_row} | {r for r in wanted.alerts if r > header_row})
+    targeted = set(targets)
     pending = deque(targets)  # rows still to be met, in order: a missing one goes before the next row met
     insert_at: dict[int, int] = {}
     seen: set[int] = set()
@@ -210,9 +237,24 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
     changed = 0
     scanner = RowScanner(prefix)
     for offset, piece in sheet.slices():
-        holding = {int(m[1]) for m in column_cells.finditer(piece)}
+        holding = _holding(piece, column_cells, letter)
+        index = scanner.index(piece)
         rows = []
-        for row in scanner.rows(piece):
+        if index is not None:  # the usual sheet: only the rows to touch are looked at
+            numbers, starts = index
+            for target in list(pending):
+                at = bisect_left(numbers, target)
+                if at == len(numbers):
+                    break
+                pending.popleft()
+                if numbers[at] != target:
+                    insert_at.setdefault(target, offset + starts[at])
+            where = dict(zip(numbers, starts, strict=True))
+            wanted_rows = (where.keys() & targeted) | {n for n in where.keys() & holding if n > header_row}
+            for number in sorted(wanted_rows):
+                rows.append(scanner.row_at(piece, where[number], number))
+                seen.add(number)
+        for row in scanner.rows(piece) if index is None else ():
             number = row.number
             while pending and pending[0] < number:
                 insert_at.setdefault(pending.popleft(), offset + row.start)
@@ -222,12 +264,7 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
                 rows.append(row)
                 seen.add(number)
         # Per row only what the splice needs: its alert cell, and where a new one goes.
-        found = []
-        for row in rows:
-            cells = cells_of(piece, row)
-            existing = next((c for c in cells if c[0] == alert_index), None)
-            after = next((c[1] for c in cells if c[0] > alert_index), None)
-            found.append((row, existing, after))
+        found = [(row, *_alert_cell(piece, row, prefix, letter.encode(), alert_index)) for row in rows]
         strings.load({i for _, e, _ in found if e is not None and (i := shared_index(e[3], e[4])) is not None})
         for row, existing, after in found:
             text = _wanted_text(wanted, row.number)
@@ -241,6 +278,52 @@ def _cell_splices(sheet: SheetXml, survey: _Survey, wanted: SheetAlerts, strings
         splices += _new_rows(survey, missing, wanted, letter)
         changed += sum(n != header_row for n, _ in missing)
     return splices, changed
+
+
+def _alert_cell(piece: bytes, row, prefix: bytes, letter: bytes, alert_index: int):
+    """The row's cell in the alert column (or None), and where a new one would go: before
+    the first cell right of that column (None: at the row's end)."""
+    quick = _quick_alert_cell(piece, row, prefix, letter, alert_index)
+    if quick is not None:
+        return quick
+    cells = cells_of(piece, row)
+    existing = next((c for c in cells if c[0] == alert_index), None)
+    after = next((c[1] for c in cells if c[0] > alert_index), None)
+    return existing, after
+
+
+def _quick_alert_cell(piece: bytes, row, prefix: bytes, letter: bytes, alert_index: int):
+    """`_alert_cell` by literal searches, for a row written the usual way (` r="K7"` cells in
+    column order); None when the row needs every cell looked at."""
+    start, end = row.open_end, row.end
+    if row.self_closing:
+        return None, None
+    odd = (b"r='", b'\tr="', b'\nr="', b'\rr="', b"r =", b"<" + prefix + b"c>", b"<" + prefix + b"c/>")
+    if any(piece.find(spelling, start, end) >= 0 for spelling in odd):
+        return None
+    opener = b"<" + prefix + b"c "
+    at = piece.find(b' r="' + letter + b"%d" % row.number + b'"', start, end)
+    if at >= 0:
+        cell_start = piece.rfind(opener, start, at)
+        cell = CELL.match(piece, cell_start) if cell_start >= 0 else None
+        if cell is None or not cell.start("attrs") <= at < cell.end("attrs") or cell.end() > end:
+            return None  # the reference's text sits in some cell's value: look at every cell
+        return (alert_index, cell.start(), cell.end(), cell["attrs"], cell["body"]), None
+    last = piece.rfind(opener, start, end)
+    cell = CELL.match(piece, last) if last >= 0 else None
+    ref = ATTR_R.search(cell["attrs"]) if cell is not None and cell.end() <= end else None
+    if ref is None or column_index(ref[1]) >= alert_index:
+        return None
+    return None, None  # the last cell is left of the alert column: the new one goes at the end
+
+
+def _holding(piece: bytes, column_cells: re.Pattern[bytes], letter: str) -> set[int]:
+    """The rows that may hold a cell in the alert column: every one that does, perhaps a few
+    more (text that reads like a reference), which are looked at closely and left alone.
+    A reference written the usual way (` r="K7"`) is found by its literal start."""
+    if b'\tr="' in piece or b'\nr="' in piece or b'\rr="' in piece:
+        return {int(m[1]) for m in column_cells.finditer(piece)}
+    return {int(m) for m in re.findall(rb' r="' + letter.encode() + rb'(\d+)"', piece)}
 
 
 def _wanted_text(wanted: SheetAlerts, number: int) -> str:
@@ -291,13 +374,16 @@ def _new_rows(survey: _Survey, missing: list[tuple[int, int | None]], wanted: Sh
     return splices
 
 
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
 def cell_xml(prefix: bytes, ref: str, text: str, style: bytes | None) -> bytes:
     """An inline-text cell (or an empty styled one), never a formula."""
     style_attr = b' s="' + style + b'"' if style else b""
     if not text:
         return b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_attr + b"/>"
-    clean = "".join(ch for ch in text if ch in "\t\n\r" or ord(ch) >= 32)
-    body = escape(clean).encode("utf-8")
+    clean = _CONTROL.sub("", text)  # XML 1.0 allows no other control characters
+    body = escape(clean, quote=False).encode("utf-8")
     return (b"<" + prefix + b'c r="' + ref.encode() + b'"' + style_attr + b' t="inlineStr"><' + prefix + b"is><" + prefix
             + b't xml:space="preserve">' + body + b"</" + prefix + b"t></" + prefix + b"is></" + prefix + b"c>")
 
@@ -311,7 +397,7 @@ def _without_spans(opening: bytes) -> bytes:
 
 def _cf_block(prefix: bytes, last_column: str, first_row: int, alert_column: str, dxf_error: int, dxf_warning: int,
               priority: int) -> bytes:
-    error, warning = (escape(f, {'"': "&quot;"}).encode() for f in highlight_formulas(f"${alert_column}{first_row}"))
+    error, warning = (escape(f, quote=False).replace('"', "&quot;").encode() for f in highlight_formulas(f"${alert_column}{first_row}"))
     p = prefix
     return (b"<" + p + b'conditionalFormatting sqref="A' + str(first_row).encode() + b":" + last_column.encode()
             + str(MAX_ROW).encode() + b'"><' + p + b'cfRule type="expression" dxfId="' + str(dxf_error).encode()
@@ -350,7 +436,7 @@ def _cf_splices(survey: _Survey, first_row: int, letter: str, dxf_ids: tuple[int
     priorities = [int(p) for b in others for p in re.findall(rb'priority="(\d+)"', b[2])]
     # After staff's own rules: theirs keep their priority and their look where both apply.
     priority = max(priorities, default=0) + 1
-    last_column = get_column_letter(max(alert_index, last_staff) + 1)
+    last_column = column_letter(max(alert_index, last_staff))
     block = _cf_block(survey.prefix, last_column, first_row, letter, dxf_ids[0], dxf_ids[1], priority)
     if len(mine) == 1 and mine[0][2] == block:
         return None

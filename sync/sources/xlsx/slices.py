@@ -55,6 +55,13 @@ class _Shared:
                 columns.append(column)
             elif types <= _SAFE:
                 columns.append(list(map(kept.setdefault, column, column)))
+            elif float in types and types <= _SAFE | {float}:
+                # Numbers apart from the rest (1.0 == True); a stock count repeats a few hundred.
+                floats = self.kept.setdefault(-1 - index, {})
+                if len(floats) > _KEEP_AT_MOST:
+                    floats = {}
+                columns.append([floats.setdefault(v, v) if v.__class__ is float else kept.setdefault(v, v)
+                                for v in column])
             elif str in types:
                 columns.append([kept.setdefault(v, v) if type(v) is str else v for v in column])
             else:

@@ -15,7 +15,6 @@ from sync.sources.xlsx.leftovers import WHOLE_FILE
 from sync.sources.xlsx.limits import ReadLimits
 from sync.sources.xlsx.reading import workbook_grids
 from sync.sources.xlsx.suffixes import WORKBOOK_SUFFIXES, WRITABLE_SUFFIXES
-from sync.sources.xlsx.writing import SheetAlerts, write_alerts
 
 READONLY_REASONS = {
     ".xls": ("旧版 Excel（.xls）格式只能检查，不能安全写回提醒；另存为 .xlsx 后即可写回",
@@ -96,6 +95,8 @@ class WorkbookSource:
             zh, en = READONLY_REASONS.get(suffix, ("这种格式只能检查，不能写回提醒", "This format is checked but never written"))
             return WriteOutcome(status="readonly", reason=zh, reason_en=en)
         expected = read.state  # the FileFingerprint taken when the workbook was read
+        from sync.sources.xlsx.writing import SheetAlerts, write_alerts  # `check` never writes: not imported
+
         sheets = {table.sheet: SheetAlerts(header_row=table.header_row, alerts=alerts.get(table.sheet, {}),
                                           header=read.alert_header)
                   for table in read.tables}
