@@ -9,10 +9,12 @@ from sync.config.loader import Config
 from sync.cycle.outcome import RunResult
 
 
-def after_cycle(config: Config, result: RunResult, now: datetime | None = None, digests: bool = False) -> None:
-    """Queue and send what this cycle opened (and the digest, from the service). Never raises."""
+def after_cycle(config: Config, result: RunResult, now: datetime | None = None, digests: bool = False,
+                stop=None) -> None:
+    """Queue and send what this cycle opened (and the digest, from the service). Never raises;
+    waits for each channel at most `[notify] send_timeout`, and no more once `stop` is set."""
     if not config.notify.channels:
         return
     from sync.notify.deliver import notify_after_cycle
 
-    notify_after_cycle(config, result, now, digests)
+    notify_after_cycle(config, result, now, digests, stop)
