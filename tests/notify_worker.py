@@ -1,14 +1,18 @@
-"""One process delivering a channel's queued alerts, for the tests of two processes at once
+"""A process delivering queued alerts, for the tests of two processes at once
 (tests/test_trust_notify.py, tests/test_notify_outbox_machine.py).
 
     python tests/notify_worker.py STATE_DB URL SEND_TIMEOUT NOW_ISO GO_FILE
+        waits until GO_FILE exists (so two workers start together), then delivers once;
+    python tests/notify_worker.py --serve
+        delivers once per line read, {"db", "channels": [[name, url]], "timeout", "now"} in
+        JSON, and answers "done" (a long-lived process: the machine's steps are quick).
 
-It waits until GO_FILE exists (so two workers start together), then does what a `run` does
-after its cycle: delivers what is due, as sync/notify/deliver.py does it.
+Delivering is what a `run` does after its cycle (sync/notify/deliver.py).
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from datetime import datetime
@@ -22,18 +26,30 @@ from sync.notify.model import Channel, NotifySettings  # noqa: E402
 from sync.state import store as state  # noqa: E402
 
 
-def main(db: str, url: str, timeout: str, now: str, go: str) -> int:
+def deliver_once(db: str, channels: list[tuple[str, str]], timeout: float, now: str) -> None:
     config = Config(paths=[], state_db=Path(db))
-    config.notify = NotifySettings(channels=[Channel(name="群", url=url)], quiet_hours=None, send_timeout=float(timeout))
+    config.notify = NotifySettings(channels=[Channel(name=n, url=u) for n, u in channels], quiet_hours=None)
+    config.notify.send_timeout = timeout
     connection = state.connect(Path(db))
-    while not Path(go).exists():
-        time.sleep(0.01)
     try:
         deliver(connection, config, datetime.fromisoformat(now), digests=False)
     finally:
         connection.close()
+
+
+def main(argv: list[str]) -> int:
+    if argv[:1] == ["--serve"]:
+        for line in sys.stdin:
+            order = json.loads(line)
+            deliver_once(order["db"], order["channels"], order["timeout"], order["now"])
+            print("done", flush=True)
+        return 0
+    db, url, timeout, now, go = argv[:5]
+    while not Path(go).exists():
+        time.sleep(0.01)
+    deliver_once(db, [("群", url)], float(timeout), now)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:6]))
+    sys.exit(main(sys.argv[1:]))

@@ -21,6 +21,7 @@ class SlowWebhook:
         self.mode, self.delay, self.length = mode, delay, length
         self.received: list[dict] = []
         self.authorizations: list[str] = []  # each request's Authorization header
+        self.modes: list[str] = []  # how each request was answered
         self._lock = threading.Lock()
         self._closed = threading.Event()
         hook = self
@@ -38,6 +39,7 @@ class SlowWebhook:
                     hook.received.append(payload)
                     hook.authorizations.append(self.headers.get("Authorization", ""))
                     mode, delay, length = hook.mode, hook.delay, hook.length
+                    hook.modes.append(mode)
                 with contextlib.suppress(OSError):  # the sender gave up and closed the connection
                     hook._answer(self, mode, delay, length)
 
@@ -82,10 +84,12 @@ class SlowWebhook:
             if delay is not None:
                 self.delay = delay
 
-    def texts(self) -> list[str]:
-        """What each request carried, title and message together, as a reader would see it."""
+    def texts(self, delivered: bool = False) -> list[str]:
+        """What each request carried, title and message together, as a reader would see it;
+        with `delivered`, only what was not refused (a 500 means the group never saw it)."""
         with self._lock:
-            return [f"{p.get('title', '')}\n{p.get('message', '')}" for p in self.received]
+            return [f"{p.get('title', '')}\n{p.get('message', '')}" for p, m in zip(self.received, self.modes, strict=True)
+                    if not (delivered and m == "fail")]
 
     def close(self) -> None:
         self._closed.set()
