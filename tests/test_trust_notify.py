@@ -221,3 +221,22 @@ def test_a_hung_send_still_lands_in_the_background_without_a_second_copy(hook, t
     cycle(config, TODAY, now=T0)
     assert wait_for(lambda: len(hook.received) == 1)
     assert len(_sends(config)) == 1
+
+
+def test_run_ends_with_a_channel_that_trickles_for_ever(hook, tmp_path):
+    """The real `run` process: a webhook trickling one byte every 2 s for over half an hour.
+    Today's `run` never ends (apprise's own thread pool, which Python waits for at exit, holds
+    the send); with `send_timeout = 1` it ends, saying the message is unconfirmed."""
+    hook.mode, hook.delay, hook.length = "trickle", 2.0, 1000
+    folder = tmp_path / "books"
+    folder.mkdir()
+    expired_stock(folder / "食堂.xlsx", 2, TODAY)
+    config = tmp_path / "houqin.toml"
+    config.write_text(f"[sources]\npaths = ['{folder}']\n[sync]\nstate_db = '{tmp_path / 'state.sqlite3'}'\n"
+                      f'[notify]\nquiet_hours = []\nsend_timeout = 1\n[[notify.channels]]\nname = "接口"\nurl = "{hook.url}"\n',
+                      encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sync", "run", "--config", str(config)], cwd=ROOT,
+                          capture_output=True, text=True, encoding="utf-8", timeout=180)
+    assert done.returncode == 1, done.stderr  # errors found (the expired food), nothing failed
+    assert "未确认" in done.stderr and "Traceback" not in done.stderr
+    assert len(hook.received) == 1

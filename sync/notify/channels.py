@@ -127,17 +127,26 @@ class HouqinWeComBot(NotifyWeComBot):
 _OVERRIDES = {"dingtalk": HouqinDingTalk, "wecombot": HouqinWeComBot}
 
 
+def _asset() -> apprise.AppriseAsset:
+    """apprise's settings for one plugin: send in the calling thread, with no timeout of its own.
+    Otherwise apprise 2.3.0 runs a send with a timeout (`service_timeout`, 60 s) in its thread
+    pool and abandons it there, and Python waits for that pool's threads at exit: a `run`
+    whose send trickles would never end. Houqin's deadline (sync/notify/deadline.py) runs the
+    send in a daemon thread instead, which a process does not wait for."""
+    return apprise.AppriseAsset(async_mode=False, service_timeout=0)
+
+
 def instantiate(channel: Channel, mentions: tuple[str, ...] = ()):
     """The apprise plugin object for a channel (None when apprise cannot read the URL)."""
     _hidden.values.update(channel.hidden_everywhere())
     plugin_class = _OVERRIDES.get(channel.scheme)
     if plugin_class is None:
-        return apprise.Apprise.instantiate(channel.url)
+        return apprise.Apprise.instantiate(channel.url, asset=_asset())
     arguments = plugin_class.parse_url(channel.url)
     if not arguments:
         return None
     try:
-        plugin = plugin_class(**arguments)
+        plugin = plugin_class(**arguments, asset=_asset())
     except (apprise.exception.AppriseException, TypeError):
         return None
     if isinstance(plugin, HouqinDingTalk) and mentions:
@@ -249,7 +258,7 @@ def _send_now(channel: Channel, message: Message, timeout: float) -> Outcome:
         # after 5 s would count as failed though the message arrived, and be sent again. The
         # deadline (outside) decides instead; the socket's timeout only frees the thread later.
         plugin.socket_read_timeout = timeout + 5
-        sender = apprise.Apprise()
+        sender = apprise.Apprise(asset=_asset())
         sender.add(plugin)
         result = sender.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN,
                                log_level=logging.WARNING)
