@@ -71,6 +71,11 @@ def test_a_trickling_webhook_is_left_behind_at_the_deadline_and_recorded_unconfi
     sends = _sends(config)
     assert len(hook.received) == 1 and len(sends) == 1
     assert not sends[0]["ok"] and sends[0]["unsure"] and "未确认" in sends[0]["reason"]
+    from webapp import create_app
+
+    page = create_app(config, secret_key="test").test_client().get("/?tab=history").get_data(as_text=True)
+    section = page[page.index('<section id="notify">'):].split("</section>")[0]
+    assert "未确认" in section and "发送失败" not in section
 
 
 def test_a_late_answer_is_resent_once_marked_and_never_again(hook, tmp_path):
