@@ -139,6 +139,7 @@ TEXTS = {
     "notify_test": ("测试", "test"),
     "notify_sent": ("已发送", "sent"),
     "notify_failed": ("发送失败", "failed"),
+    "notify_unsure": ("未确认", "unconfirmed"),
     "notify_never_sent": ("还没有发送过", "nothing sent yet"),
     "notify_waiting": ("条等待发送", "waiting"),
     "notify_items": ("条", "items"),

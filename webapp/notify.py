@@ -34,7 +34,8 @@ def notify_status() -> list[dict[str, Any]]:
     listed = [(c.name, channels.describe(c)) for c in config.notify.channels]
     listed += [(name, rows[0]["service"]) for name, rows in sends.items() if name not in dict(listed)]
     return [{"name": name, "service": service, "waiting": waiting.get(name, 0),
-             "sends": [{"at": s["at"], "kind": s["kind"], "ok": bool(s["ok"]), "reason": mask(s["reason"] or ""),
+             "sends": [{"at": s["at"], "kind": s["kind"], "ok": bool(s["ok"]),
+                        "unsure": bool(s["unsure"]) if "unsure" in s else False, "reason": mask(s["reason"] or ""),
                         "items": s["items"]} for s in sends.get(name, [])]}
             for name, service in listed]
 

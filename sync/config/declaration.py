@@ -175,6 +175,9 @@ right = 90                                     # 疏散用时不超过 90 秒"""
             help="早报时间（只在上学日发，节假日、周末、寒暑假不发）；写 \"\" 表示不自动发早报。"),
         Key("quiet_hours", list, [_clock(t) for t in _NOTIFY.quiet_hours or ()],
             help="免打扰时段：这段时间里的新问题等到时段结束再发；写 [] 表示不设。"),
+        Key("send_timeout", NUMBER, _NOTIFY.send_timeout,
+            help="每条消息最多等多少秒（1～600）：渠道过了这个时间还没答复，本次同步不再等它，\n"
+                 "这条消息记为“未确认”，下次最多再发一次（标“（重发）”）。"),
     ), tables=("channels", "people"),
         help="通知：新问题发到企业微信/钉钉/飞书群或邮箱，上学日早上再发一份早报。\n"
              "不写 [[notify.channels]] 就不发通知。发送情况显示在状态页的“通知”一栏。",

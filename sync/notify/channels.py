@@ -28,6 +28,8 @@ from apprise.plugins.dingtalk import NotifyDingTalk
 from apprise.plugins.wecombot import NotifyWeComBot
 
 from rules.text import redact as redact_text
+from sync.notify import deadline
+from sync.notify.deadline import Stop
 from sync.notify.model import TOKEN_HOSTS, Channel
 from sync.output import strict_json
 
@@ -60,8 +62,12 @@ class Message:
 
 @dataclass(frozen=True)
 class Outcome:
+    """What became of one send. `unsure`: no answer within the deadline, after the request
+    went out, so the message may have arrived (the outbox resends it at most once)."""
+
     ok: bool
     reason: str = ""
+    unsure: bool = False
 
 
 def _checked_post(plugin, url: str, payload: dict, params: dict | None = None) -> bool:
@@ -121,17 +127,26 @@ class HouqinWeComBot(NotifyWeComBot):
 _OVERRIDES = {"dingtalk": HouqinDingTalk, "wecombot": HouqinWeComBot}
 
 
+def _asset() -> apprise.AppriseAsset:
+    """apprise's settings for one plugin: send in the calling thread, with no timeout of its own.
+    Otherwise apprise 2.3.0 runs a send with a timeout (`service_timeout`, 60 s) in its thread
+    pool and abandons it there, and Python waits for that pool's threads at exit: a `run`
+    whose send trickles would never end. Houqin's deadline (sync/notify/deadline.py) runs the
+    send in a daemon thread instead, which a process does not wait for."""
+    return apprise.AppriseAsset(async_mode=False, service_timeout=0)
+
+
 def instantiate(channel: Channel, mentions: tuple[str, ...] = ()):
     """The apprise plugin object for a channel (None when apprise cannot read the URL)."""
     _hidden.values.update(channel.hidden_everywhere())
     plugin_class = _OVERRIDES.get(channel.scheme)
     if plugin_class is None:
-        return apprise.Apprise.instantiate(channel.url)
+        return apprise.Apprise.instantiate(channel.url, asset=_asset())
     arguments = plugin_class.parse_url(channel.url)
     if not arguments:
         return None
     try:
-        plugin = plugin_class(**arguments)
+        plugin = plugin_class(**arguments, asset=_asset())
     except (apprise.exception.AppriseException, TypeError):
         return None
     if isinstance(plugin, HouqinDingTalk) and mentions:
@@ -225,13 +240,25 @@ def mention_style(channel: Channel) -> str:
     return {"dingtalk": "phone", "wecombot": "wecom"}.get(channel.scheme, "name")
 
 
-def send(channel: Channel, message: Message) -> Outcome:
-    """Send one message now; never raises (a channel's failure is a result, not an error)."""
+def send(channel: Channel, message: Message, timeout: float = 20.0, stop: Stop | None = None) -> Outcome:
+    """Send one message, waiting at most `timeout` seconds for the whole exchange (less when
+    `stop` is set); never raises (a channel's failure is a result, not an error)."""
+    answered, outcome = deadline.within(lambda: _send_now(channel, message, timeout), timeout, stop)
+    if answered and outcome is not None:
+        return outcome
+    return Outcome(False, f"{timeout:g} 秒内没有答复，消息可能已经送到（未确认）", unsure=True)
+
+
+def _send_now(channel: Channel, message: Message, timeout: float) -> Outcome:
     try:
         plugin = instantiate(channel, message.mentions)
         if plugin is None:
             return Outcome(False, "通知地址无效")
-        sender = apprise.Apprise()
+        # apprise's read timeout is per read and shorter than the deadline: a bot answering
+        # after 5 s would count as failed though the message arrived, and be sent again. The
+        # deadline (outside) decides instead; the socket's timeout only frees the thread later.
+        plugin.socket_read_timeout = timeout + 5
+        sender = apprise.Apprise(asset=_asset())
         sender.add(plugin)
         result = sender.notify(body=message.body, title=message.title, body_format=apprise.NotifyFormat.MARKDOWN,
                                log_level=logging.WARNING)

@@ -22,6 +22,8 @@ def _report(channel: Channel, outcome: Outcome | None) -> bool:
         print(f"{where}：这一分钟已发满 {channels.rate_limit(channel)} 条，请过一分钟再试")
     elif outcome.ok:
         print(f"{where}：已发送")
+    elif outcome.unsure:
+        print(f"{where}：未确认——{outcome.reason}")
     else:
         print(f"{where}：发送失败——{outcome.reason}")
     return outcome is not None and outcome.ok
@@ -42,7 +44,8 @@ def notify_test(config: Config) -> int:
     connection = state.connect(Path(config.state_db))
     try:
         now = datetime.now(config.zone)
-        results = [_report(c, send_logged(connection, c, "test", compose.test_message(c.name, now), now))
+        results = [_report(c, send_logged(connection, c, "test", compose.test_message(c.name, now), now,
+                                              timeout=config.notify.send_timeout))
                    for c in config.notify.channels]
     finally:
         connection.close()

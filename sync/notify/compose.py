@@ -7,6 +7,7 @@ rather than sent as a flood of messages.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from rules.text import mask_ids as mask
 from sync.notify.channels import Message
 
 SEVERITY_TAG = {"error": "【错误】", "warning": "【提醒】"}
+RESEND_MARK = "（重发）"
 WEEKDAYS = "一二三四五六日"
 MAX_PARTS = 3
 URGENT_ITEMS = 10
@@ -36,6 +38,7 @@ class Item:
     row: int | None
     opened_at: datetime
     people: tuple[tuple[str, str], ...] = ()  # (role, name)
+    resend: bool = False  # sent before without an answer in time: it may have arrived
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,23 @@ class Part:
     counted: list[int] = field(default_factory=list)
 
 
+# Staff text goes into DingTalk's and WeCom's Markdown (and e-mail, rendered from Markdown):
+# what could make a link, an image, coloured text, HTML, a heading, a quote or a table there
+# becomes its full-width look-alike; line breaks become spaces, so no text starts a block.
+_INERT = str.maketrans({"[": "［", "]": "］", "<": "＜", ">": "＞", "#": "＃", "*": "＊", "`": "＇", "|": "｜",
+                        "\\": "＼", "\r": " ", "\n": " ", "\t": " ", "\v": " ", "\f": " ", "\x85": " ",
+                        "\u2028": " ", "\u2029": " "})
+_LINK_START = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*):(?=//)|\b(www)\.")
+
+
+def inert(text: str) -> str:
+    """Staff text made plain for a Markdown message: no link, image, HTML, heading or line of its
+    own; a typed address stays readable (http：//…) but is not clickable. Only Houqin's own links
+    (the status page) are written as links, outside this."""
+    plain = "".join(c if c.isprintable() or c == " " else " " for c in text.translate(_INERT))
+    return _LINK_START.sub(lambda m: f"{m[1]}：" if m[1] else f"{m[2]}．", plain)
+
+
 def file_name(source: str) -> str:
     """A workbook as staff know it: its file name, whatever the server's path separators."""
     return source.replace("\\", "/").rsplit("/", 1)[-1]
@@ -63,17 +83,18 @@ def file_name(source: str) -> str:
 
 def where(item: Item) -> str:
     place = item.cell or (f"第 {item.row} 行" if item.row else "")
-    return " › ".join(p for p in (file_name(item.source), item.sheet, place) if p)
+    return " › ".join(inert(p) for p in (file_name(item.source), item.sheet, place) if p)
 
 
 def mention(name: str, contacts: dict[str, str], style: str) -> str:
     """A person as the channel can @mention them: DingTalk by phone, WeCom by account id."""
     contact = contacts.get(name, "")
+    shown = inert(name)
     if style == "phone" and contact.isdigit():
-        return f"{name} @{contact}"
+        return f"{shown} @{contact}"
     if style == "wecom" and contact and not contact.isdigit():
-        return f"<@{contact}>"
-    return f"@{name}" if contact else name
+        return f"<@{contact}>"  # an account from the config, not staff text
+    return f"@{shown}" if contact else shown
 
 
 def _who(item: Item, contacts: dict[str, str], style: str) -> tuple[str, list[str]]:
@@ -82,7 +103,7 @@ def _who(item: Item, contacts: dict[str, str], style: str) -> tuple[str, list[st
     roles: dict[str, list[str]] = {}
     for role, name in item.people:
         roles.setdefault(role, []).append(mention(name, contacts, style))
-    text = "；".join(f"{role} {'、'.join(names)}" for role, names in roles.items())
+    text = "；".join(f"{inert(role)} {'、'.join(names)}" for role, names in roles.items())
     return text, [contacts[n] for _, n in item.people if contacts.get(n)]
 
 
@@ -93,7 +114,8 @@ def _clock(moment: datetime) -> str:
 def _block(item: Item, contacts: dict[str, str], style: str, since: str) -> tuple[str, list[str]]:
     who, mentions = _who(item, contacts, style)
     details = " · ".join(p for p in (where(item), since, who) if p)
-    return f"**{SEVERITY_TAG.get(item.severity, '')}** {mask(item.message)}  \n{details}", mentions
+    mark = RESEND_MARK if item.resend else ""
+    return f"**{SEVERITY_TAG.get(item.severity, '')}**{mark} {mask(inert(item.message))}  \n{details}", mentions
 
 
 def _tail(count: int, page_url: str | None) -> str:
@@ -155,6 +177,8 @@ def alert_parts(items: Sequence[Item], contacts: dict[str, str], style: str, bud
     errors = sum(1 for i in items if i.severity == "error")
     counts = f"错误 {errors} 个" + (f"，提醒 {len(items) - errors} 个" if len(items) > errors else "")
     title = f"后勤提醒：新发现 {len(items)} 个问题（{counts}）"
+    if items and all(i.resend for i in items):
+        title = f"{RESEND_MARK}{title}"
     blocks = []
     for item in ordered:
         text, mentions = _block(item, contacts, style, f"{_clock(item.opened_at)} 发现")
@@ -175,7 +199,7 @@ def digest_parts(today: date, now: datetime, items: Sequence[Item], fixed: Seque
         by_sheet.setdefault(item.sheet, Counter())[item.severity] += 1
     if by_sheet:
         lines.append("**按表**：" + "；".join(
-            f"{sheet} " + " ".join(f"{word} {c[key]}" for key, word in (("error", "错误"), ("warning", "提醒")) if c[key])
+            f"{inert(sheet)} " + " ".join(f"{word} {c[key]}" for key, word in (("error", "错误"), ("warning", "提醒")) if c[key])
             for sheet, c in sorted(by_sheet.items(), key=lambda kv: (-kv[1]["error"], -kv[1]["warning"], kv[0]))))
         # By owner, as the status page's to-do counts them (everyone named is still @mentioned).
         persons = Counter(owner_of(item.people) for item in items if item.people)
@@ -186,7 +210,7 @@ def digest_parts(today: date, now: datetime, items: Sequence[Item], fixed: Seque
     else:
         lines.append("没有未解决的问题。")
     if fixed:
-        shown = "；".join(f"{f.sheet} {mask(f.message)}" for f in fixed[:FIXED_ITEMS])
+        shown = "；".join(f"{inert(f.sheet)} {mask(inert(f.message))}" for f in fixed[:FIXED_ITEMS])
         more = f"，另有 {len(fixed) - FIXED_ITEMS} 条" if len(fixed) > FIXED_ITEMS else ""
         lines.append(f"**昨天以来已解决 {len(fixed)} 条**：{shown}{more}")
     urgent = sorted(items, key=lambda i: (i.severity != "error", i.opened_at, i.sheet, i.row or 0))

@@ -13,6 +13,7 @@ from rules.calendar import SchoolCalendar
 from sync.config.loader import Config
 from sync.notify import channels, compose, outbox, people
 from sync.notify.channels import Message, Outcome
+from sync.notify.deadline import Stop
 from sync.notify.dispatch import send_logged
 from sync.notify.model import Channel
 
@@ -37,8 +38,10 @@ def is_due(connection: sqlite3.Connection, config: Config, channel: Channel, now
     return failed is None or now - failed >= RETRY_AFTER
 
 
-def send_digest(connection: sqlite3.Connection, config: Config, channel: Channel, now: datetime) -> Outcome | None:
-    """Compose and send one channel's digest for `now`'s day; recorded as that day's digest when sent."""
+def send_digest(connection: sqlite3.Connection, config: Config, channel: Channel, now: datetime,
+                stop: Stop | None = None) -> Outcome | None:
+    """Compose and send one channel's digest for `now`'s day; recorded as that day's digest when
+    sent, and also when it may have arrived (no answer in time): a digest is never sent twice."""
     last = outbox.last_digest(connection, channel.name)
     since = max(last[1], now - timedelta(days=7)) if last and last[1] < now else now - timedelta(days=1)
     items = [i for i in outbox.open_items(connection) if channel.covers(i.sheet)]
@@ -47,8 +50,8 @@ def send_digest(connection: sqlite3.Connection, config: Config, channel: Channel
                                 channels.mention_style(channel), channels.body_bytes(channel), page_url(config))
     changes, last_change = people.setting_changes(connection, channel.name)
     message = with_setting_changes(part.message, changes)
-    outcome = send_logged(connection, channel, "digest", message, now, len(items))
-    if outcome is not None and outcome.ok:
+    outcome = send_logged(connection, channel, "digest", message, now, len(items), config.notify.send_timeout, stop)
+    if outcome is not None and (outcome.ok or outcome.unsure):
         outbox.mark_digest(connection, channel.name, now.date().isoformat(), now)
         people.changes_listed(connection, channel.name, last_change)
     return outcome

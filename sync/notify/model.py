@@ -80,6 +80,9 @@ class NotifySettings:
     people: dict[str, str] = field(default_factory=dict)
     digest_time: time | None = time(7, 30)
     quiet_hours: tuple[time, time] | None = (time(21, 0), time(7, 0))
+    # Seconds one send may take, the whole exchange: a channel that trickles its answer or
+    # never answers is left behind after this, and the cycle goes on (sync/notify/deadline.py).
+    send_timeout: float = 20.0
 
     def secret_values(self) -> list[str]:
         """What no log line may show: every channel's tokens, keys and passwords."""

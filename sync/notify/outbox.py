@@ -3,7 +3,10 @@
 An alert is queued once per channel per *opening* (an `alert_periods` row), so one that stays
 open is never sent again and one that reopens is a new entry. A queued alert leaves the outbox
 when a message carrying it (or counting it, "另有 N 条") was accepted; a failed send keeps it,
-with a growing wait before the next try. Every attempt is logged in `notify_sends`, which the
+with a growing wait before the next try, up to MAX_ATTEMPTS tries. A send with no answer by
+the deadline may have arrived: it is sent once more, marked "（重发）", and then never again.
+A process claims the alerts it is about to send (BEGIN IMMEDIATE), so two at once never send
+the same alert twice; a claim left by a killed process lapses after its lease. Every attempt is logged in `notify_sends`, which the
 status page shows and the per-bot rate limit counts.
 
 Its tables are one of the state database's migrations (sync/state/store.py), like every other.
@@ -13,7 +16,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Collection
+import uuid
+from collections.abc import Collection, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,8 +26,10 @@ from sync.notify.compose import Fixed, Item
 from sync.notify.model import Channel
 from sync.output import strict_json
 
-# Wait before retrying after the 1st, 2nd, ... failure: the next cycle first, then longer.
+# Wait before retrying after the 1st, 2nd, ... failure: the next cycle first, then longer, at
+# most an hour; after MAX_ATTEMPTS tries an alert is not sent any more (the page shows it).
 BACKOFF_MINUTES = (0, 5, 15, 30, 60)
+MAX_ATTEMPTS = 8
 
 
 def stamp(moment: datetime) -> str:
@@ -72,49 +79,110 @@ LEFT JOIN notify_people AS np ON np.key = p.key
 """
 
 
-def _item(row: sqlite3.Row) -> Item:
+def _item(row: sqlite3.Row, resend: bool = False) -> Item:
     people = tuple((role, name) for role, name in json.loads(row["people"])) if row["people"] else ()
     return Item(id=row["id"], severity=row["severity"], message=row["message"], source=row["source"], sheet=row["sheet"],
-                cell=row["cell"], row=row["row"], opened_at=datetime.fromisoformat(row["opened_at"]), people=people)
+                cell=row["cell"], row=row["row"], opened_at=datetime.fromisoformat(row["opened_at"]), people=people,
+                resend=resend)
 
 
-def due_items(connection: sqlite3.Connection, channel: str, now: datetime, only: Collection[str] | None = None) -> list[Item]:
-    """The channel's queued alerts still open and past their wait (only those of the rules in
-    `only` when given: quiet hours let the urgent ones through). Ones fixed before they could
-    be sent leave the queue: a message about a problem already gone is noise."""
-    with connection:
+@contextmanager
+def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction taken at once (BEGIN IMMEDIATE): what it reads no other process
+    can change before it commits, so a claim is one atomic step across processes."""
+    if connection.in_transaction:
+        connection.commit()
+    previous = connection.isolation_level
+    connection.isolation_level = None
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        connection.isolation_level = previous
+
+
+def claim_due(connection: sqlite3.Connection, channel: str, now: datetime, lease: timedelta,
+              only: Collection[str] | None = None) -> tuple[str, list[Item]]:
+    """Claim the channel's queued alerts still open, past their wait and claimed by no one
+    (or by a process gone past its `lease`), only those of the rules in `only` when given
+    (quiet hours let the urgent ones through): (the claim's token, the alerts). Ones fixed
+    before they could be sent leave the queue: a message about a problem already gone is noise."""
+    token = uuid.uuid4().hex
+    with _immediate(connection):
         connection.execute(
-            "UPDATE notify_items SET state = 'resolved', done_at = ? WHERE channel = ? AND state = 'pending' "
+            "UPDATE notify_items SET state = 'resolved', done_at = ?, claim = NULL WHERE channel = ? AND state = 'pending' "
             "AND period_id IN (SELECT id FROM alert_periods WHERE resolved_at IS NOT NULL)", (stamp(now), channel))
-    rows = connection.execute(
-        f"SELECT i.id, i.next_attempt, p.rule, {_ITEM_COLUMNS} FROM notify_items AS i JOIN alert_periods AS p ON p.id = i.period_id "
-        f"{_ITEM_JOINS} WHERE i.channel = ? AND i.state = 'pending' ORDER BY i.id", (channel,)).fetchall()
-    return [_item(r) for r in rows if (not r["next_attempt"] or datetime.fromisoformat(r["next_attempt"]) <= now)
-            and (only is None or r["rule"] in only)]
+        rows = connection.execute(
+            f"SELECT i.id, i.next_attempt, i.unsure, i.claim, i.claimed_until, p.rule, {_ITEM_COLUMNS} FROM notify_items AS i "
+            f"JOIN alert_periods AS p ON p.id = i.period_id {_ITEM_JOINS} WHERE i.channel = ? AND i.state = 'pending' "
+            "ORDER BY i.id", (channel,)).fetchall()
+        due = [r for r in rows if (not r["next_attempt"] or datetime.fromisoformat(r["next_attempt"]) <= now)
+               and (not r["claim"] or datetime.fromisoformat(r["claimed_until"]) <= now)
+               and (only is None or r["rule"] in only)]
+        connection.executemany("UPDATE notify_items SET claim = ?, claimed_until = ? WHERE id = ?",
+                               [(token, stamp(now + lease), r["id"]) for r in due])
+    return token, [_item(r, resend=bool(r["unsure"])) for r in due]
 
 
-def mark_done(connection: sqlite3.Connection, ids: list[int], state: str, now: datetime) -> None:
+def release(connection: sqlite3.Connection, token: str) -> None:
+    """Give back what a claim still holds (not tried this cycle): the next cycle takes it."""
     with connection:
-        connection.executemany("UPDATE notify_items SET state = ?, done_at = ? WHERE id = ?",
-                               [(state, stamp(now), i) for i in ids])
+        connection.execute("UPDATE notify_items SET claim = NULL, claimed_until = NULL WHERE claim = ?", (token,))
 
 
-def mark_failed(connection: sqlite3.Connection, ids: list[int], now: datetime) -> None:
-    """One more failed try for these alerts; the next try waits according to BACKOFF_MINUTES."""
+def mark_done(connection: sqlite3.Connection, token: str, ids: list[int], state: str, now: datetime) -> None:
+    with connection:
+        connection.executemany("UPDATE notify_items SET state = ?, done_at = ?, claim = NULL WHERE id = ? AND claim = ?",
+                               [(state, stamp(now), i, token) for i in ids])
+
+
+def _wait(attempts: int) -> timedelta:
+    return timedelta(minutes=BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES) - 1)])
+
+
+def mark_failed(connection: sqlite3.Connection, token: str, ids: list[int], now: datetime) -> None:
+    """One more failed try for these alerts (they did not arrive): the next waits according to
+    BACKOFF_MINUTES; after MAX_ATTEMPTS tries an alert is given up (the page still shows it)."""
     with connection:
         for item_id in ids:
-            (attempts,) = connection.execute("SELECT attempts FROM notify_items WHERE id = ?", (item_id,)).fetchone()
-            wait = BACKOFF_MINUTES[min(attempts, len(BACKOFF_MINUTES) - 1)]
-            connection.execute("UPDATE notify_items SET attempts = ?, next_attempt = ? WHERE id = ?",
-                               (attempts + 1, stamp(now + timedelta(minutes=wait)), item_id))
+            row = connection.execute("SELECT attempts FROM notify_items WHERE id = ? AND claim = ?", (item_id, token)).fetchone()
+            if row is None:
+                continue
+            attempts = row[0] + 1
+            state = "pending" if attempts < MAX_ATTEMPTS else "given_up"
+            connection.execute("UPDATE notify_items SET attempts = ?, next_attempt = ?, state = ?, done_at = ?, claim = NULL "
+                               "WHERE id = ?", (attempts, stamp(now + _wait(attempts - 1)), state,
+                                                None if state == "pending" else stamp(now), item_id))
+
+
+def mark_unsure(connection: sqlite3.Connection, token: str, ids: list[int], now: datetime) -> None:
+    """These alerts went out and no answer came in time: they may have arrived. The first time,
+    one more send is allowed (marked "（重发）"); the second time they are left unconfirmed."""
+    with connection:
+        for item_id in ids:
+            row = connection.execute("SELECT attempts, unsure FROM notify_items WHERE id = ? AND claim = ?",
+                                     (item_id, token)).fetchone()
+            if row is None:
+                continue
+            attempts, unsure = row[0] + 1, row[1] + 1
+            state = "pending" if unsure < 2 and attempts < MAX_ATTEMPTS else "unconfirmed"
+            connection.execute("UPDATE notify_items SET attempts = ?, unsure = ?, next_attempt = ?, state = ?, done_at = ?, "
+                               "claim = NULL WHERE id = ?", (attempts, unsure, stamp(now + _wait(attempts - 1)), state,
+                                                              None if state == "pending" else stamp(now), item_id))
 
 
 def record_send(connection: sqlite3.Connection, channel: str, service: str, bot: str, kind: str, now: datetime,
-                ok: bool, reason: str = "", items: int = 0, size: int = 0) -> None:
+                ok: bool, reason: str = "", items: int = 0, size: int = 0, unsure: bool = False) -> None:
     with connection:
         connection.execute(
-            "INSERT INTO notify_sends (channel, service, bot, kind, at, ok, reason, items, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (channel, service, bot, kind, stamp(now), int(ok), reason, items, size))
+            "INSERT INTO notify_sends (channel, service, bot, kind, at, ok, reason, items, bytes, unsure) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (channel, service, bot, kind, stamp(now), int(ok), reason, items, size, int(unsure)))
         connection.execute("DELETE FROM notify_sends WHERE id < (SELECT MAX(id) FROM notify_sends) - 2000")
 
 

@@ -12,6 +12,7 @@ import os
 import re
 from datetime import time
 from typing import Any, Protocol
+from urllib.parse import quote
 
 from sync.notify.model import LEVELS, Channel, NotifySettings
 
@@ -38,15 +39,23 @@ def _clock(reader: Reader, value: Any, where: str) -> time:
 
 
 def expand(url: str, where: str, reader: Reader) -> tuple[str, tuple[str, ...]]:
-    """`${NAME}` replaced by the environment variable's value; (url, the values used)."""
+    """`${NAME}` replaced by the environment variable's value; (url, the values used).
+
+    A value inside the URL is a token, key or password, put in percent-encoded: a secret with
+    "/", "@", "#" or "?" would otherwise end its part of the URL early. A value at the very
+    start is the URL itself (or its beginning) and goes in as it is."""
     used: list[str] = []
 
     def value(found: re.Match) -> str:
         text = os.environ.get(found[1])
         if not text:
             raise reader.fail(where, f"环境变量 {found[1]} 没有设置（地址中写了 ${{{found[1]}}}）")
-        used.append(text)
-        return text
+        if found.start() == 0:
+            used.append(text)
+            return text
+        encoded = quote(text, safe="")
+        used.extend(dict.fromkeys((text, encoded)))
+        return encoded
 
     return _PLACEHOLDER.sub(value, url), tuple(used)
 
@@ -66,6 +75,11 @@ def read_notify(reader: Reader, section: dict[str, Any]) -> NotifySettings:
                                 _clock(reader, pair[1], "notify.quiet_hours[1]")) if pair else None
     if settings.digest_time and settings.in_quiet_hours(settings.digest_time):
         raise reader.fail("notify.digest_time", "早报时间落在免打扰时段（quiet_hours）里，请错开")
+    if "send_timeout" in section:
+        seconds = reader.get(section, "send_timeout", (int, float), "notify.")
+        if isinstance(seconds, bool) or not 1 <= seconds <= 600:
+            raise reader.fail("notify.send_timeout", f"应在 1 到 600 秒之间，实际是 {seconds!r}")
+        settings.send_timeout = float(seconds)
     people = reader.get(section, "people", dict, "notify.", {})
     for person, contact in people.items():
         if not isinstance(contact, str | int) or isinstance(contact, bool):

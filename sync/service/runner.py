@@ -81,7 +81,7 @@ def _cycle_process(config: Config, stop, report, log_queue=None) -> None:
     try:
         result = run_cycle(config, stop=stop)
         _store(report, db, lambda: state.record_run(db, result))
-        after_cycle(config, result, digests=True)  # never raises: a channel's trouble is not the sync's
+        after_cycle(config, result, digests=True, stop=stop)  # never raises: a channel's trouble is not the sync's
         for source in result.sources:
             if not source.read_ok:
                 log.warning("无法读取 %s：%s", source.source, source.error)

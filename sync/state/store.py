@@ -143,6 +143,15 @@ CREATE INDEX settings_changes_seen ON settings_changes(seen);
 CREATE TABLE settings_views (run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE, body TEXT NOT NULL);
 CREATE TABLE settings_digested (channel TEXT PRIMARY KEY, last_change INTEGER NOT NULL);
     """,
+    # A send that may have arrived (no answer by the deadline) is resent at most once: `unsure`
+    # counts those. A process sending an item first claims it (`claim`, until `claimed_until`),
+    # so two `run`s at once never send it twice (sync/notify/outbox.py).
+    """
+    ALTER TABLE notify_items ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notify_items ADD COLUMN claim TEXT;
+    ALTER TABLE notify_items ADD COLUMN claimed_until TEXT;
+    ALTER TABLE notify_sends ADD COLUMN unsure INTEGER NOT NULL DEFAULT 0;
+    """,
 ]
 
 FINDING_COLUMNS = ("key", "source", "sheet", "sheet_id", "row", "column_name", "cell", "rule", "kind", "severity",
