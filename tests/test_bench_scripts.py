@@ -24,6 +24,7 @@ SMALL_RUNS = {
     "gsheets_calls.py": ([], ["houqin, alerts changed", "plain gspread"]),
     "status_page_load.py": (["--rows", "300", "--seconds", "1", "--clients", "3"], ["p99 ratio"]),
     "nutrition_cli.py": (["--repeat", "1"], ["nutrition / check", "target ≤ 2 s"]),
+    "demo_check.py": (["--repeat", "1"], ["now / before (CPU)", "now / before per row"]),
     "hostile_inputs.py": (["--rows", "300", "--bomb-mb", "30", "--limit-mb", "20"], ["XFD1048576", "解压后有", "用到了 1,000,002 行", "targets missed"]),
 }
 
