@@ -129,6 +129,10 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str],
             items = linked(todo.owner_items(db, person["owner"], limit, (page - 1) * limit if owner is not None else 0))
             person["groups"] = todo.by_due(items, today)
             person["shown"] = len(items)
+        summary = context["summary"]
+        # The health watch heads the to-do: outbreak signals, then classes under observation.
+        context.update(outbreaks=linked(todo.outbreaks(db, summary.get("urgent_rules") or [])),
+                       observations=summary.get("observations") or [])
         context.update(people=people, owner=owner, everything=everything, per_owner=PER_OWNER,
                        validation=todo.validation_groups(db, PRINT_ALL if everything else PER_WORKBOOK))
         for group in context["validation"]:

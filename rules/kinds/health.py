@@ -214,6 +214,8 @@ def isolation_table(rule: Rule, ctx: Context) -> dict[str, dict[str, Any]]:
     certificate_value=Setting(TEXT, default="有"),
     table=Setting(TABLE, fields=ISOLATION_ROW),
     table_rule=Setting(TEXT),
+    # The column naming the class: its classes are under observation after a case (status page).
+    observe_class=Setting(COLUMN),
     **ITEM, **ERROR_BY_DEFAULT,
 )
 def isolation(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -251,6 +253,8 @@ def observations(rule: Rule, ctx: Context, class_field: str, onset_field: str, d
     table = isolation_table(rule, ctx)
     last: dict[tuple[str, str], tuple[date, str, str]] = {}
     for typed in ctx.sheet(rule.spec.sheet_id):
+        if any(field not in typed.columns for field in (class_field, onset_field, disease_field)):
+            continue  # a required column missing: validation and the rule itself say so
         for klass, began, name in zip(typed.column(class_field), typed.column(onset_field), typed.column(disease_field), strict=True):
             began = as_date(began)
             entry = table.get(_name(name))
@@ -265,6 +269,17 @@ def observations(rule: Rule, ctx: Context, class_field: str, onset_field: str, d
         if began <= ctx.today <= end:
             found.append({"class": klass, "disease": name, "last_case": began, "until": end})
     return sorted(found, key=lambda o: (o["until"], o["class"]))
+
+
+def under_observation(rules: list[Rule], ctx: Context) -> list[dict[str, Any]]:
+    """Every class under observation today, from the isolation rules that name a class column
+    (`observe_class`); dates as ISO text, for the run's summary and the status page."""
+    found = []
+    for rule in rules:
+        if rule.spec.kind == "isolation" and rule.get("observe_class"):
+            found += observations(rule, ctx, rule.get("observe_class"), rule.get("onset"), rule.get("disease"))
+    return [{**o, "last_case": o["last_case"].isoformat(), "until": o["until"].isoformat()}
+            for o in sorted(found, key=lambda o: (o["until"], o["class"]))]
 
 
 # --- within_days ------------------------------------------------------------------------------
