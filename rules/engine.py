@@ -13,6 +13,7 @@ from rules.calendar import SchoolCalendar
 from rules.figures import figures
 from rules.kinds import KINDS
 from rules.kinds.base import Context, Rule, RuleCannotRun, Settings, sheet_finding
+from rules.kinds.health import under_observation, urgent_rules
 from rules.model import WARNING, Finding
 from rules.pack.spec import Pack
 from rules.row_guard import ROW_WISE, row_by_row
@@ -38,7 +39,8 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
         by_sheet.setdefault(typed.table.sheet_id, []).append(typed)
     ctx = Context(calendar=calendar, settings=settings, pack=pack, tables=by_sheet)
     findings: list[Finding] = []
-    for rule in merged_rules(pack, settings):
+    rules = merged_rules(pack, settings)
+    for rule in rules:
         if not by_sheet.get(rule.spec.sheet_id):
             continue  # the sheet is absent: already one finding for that
         try:
@@ -53,5 +55,12 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
                                           f"规则“{rule.get('title', rule.id)}”无法运行（{type(exc).__name__}），其他检查不受影响",
                                           f"Rule {rule.id} could not run ({exc})", "cannot-run"))
     zh, en = calendar.warnings()
-    summary: dict[str, Any] = {"calendar_warnings": zh, "calendar_warnings_en": en, "coverage": figures(pack, by_sheet)}
+    try:
+        observed = under_observation(rules, ctx)
+    except Exception:  # never lose the check for the page's list: the isolation rules say what is wrong
+        observed = []
+    summary: dict[str, Any] = {"calendar_warnings": zh, "calendar_warnings_en": en, "coverage": figures(pack, by_sheet),
+                              # The status page's health watch: classes under observation, and which
+                              # rules' findings are outbreak signals (webapp reads the state only).
+                              "observations": observed, "urgent_rules": sorted(urgent_rules(pack))}
     return findings, summary

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -91,3 +92,8 @@ def leftovers(folder: Path) -> list[str]:
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = ROOT / "tests" / "screenshots"
+
+
+def text_of(html: str) -> str:
+    """A page's words as a reader sees them: tags dropped, white space folded."""
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))

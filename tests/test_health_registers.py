@@ -1,6 +1,7 @@
 """The health-care registers and the seed's other practices, judged on real workbooks: each
 rule fires on its case and stays silent on the clean rows beside it, on the day before, the
-day of and the day after its window; the outbreak cluster reaches a real channel at night."""
+day of and the day after its window; the outbreak cluster reaches a real channel at night; the
+health watch heads the status page's 今日待办 (outbreaks, classes under observation)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,11 @@ from rules.growth import z_scores
 from rules.model import ERROR, WARNING
 from sync.config.loader import Config
 from sync.config.pack_file import read_pack
-from sync.cycle.run import check
+from sync.cycle.run import check, run_cycle
 from sync.notify.model import Channel
+from sync.state import store as state
 from tests.notify_helpers import cycle, notify_config, running_bots
+from tests.support import text_of
 
 PACK = read_pack()
 MONDAY = date(2026, 11, 23)  # a school week: Mon 23 … Fri 27 November 2026
@@ -373,3 +376,73 @@ def test_the_report_gives_the_registers_figures_with_their_rows_and_only_inside_
     old = report_json(tmp_path / "books", "--from", "1900-01-01", "--to", "1900-06-30")
     assert old["attendance_rate"]["denominator"] == 0 and old["infectious_cases"]["value"] == 0
     assert old["injuries"]["value"] == 0 and old["repairs_done"]["denominator"] == 0 and old["growth_exam_rate"]["numerator"] == 0
+
+
+# --- the status page's health watch -----------------------------------------------------------
+
+
+def infection(klass: str, name: str, onset: date, disease: str = "手足口病") -> dict[str, Any]:
+    return {"发病日期": onset, "班级": klass, "幼儿姓名": name, "病名": disease, "报告日期": onset, "班级消毒日期": onset}
+
+
+def observed(folder: Path, today: date, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    judge(folder, today, infections=rows)
+    return run_cycle(Config(paths=[folder]), today=today, write=False, pack=PACK).summary["observations"]
+
+
+@pytest.mark.parametrize(("days", "watched"), [(-1, False), (0, True), (7, True), (8, False)])
+def test_a_class_is_under_observation_from_the_case_to_the_end_of_its_period(tmp_path, days, watched):
+    # 手足口病: 7 days of medical observation for the class after its last case (the pack's table).
+    found = observed(tmp_path, MONDAY + timedelta(days=days), [infection("中一班", "甲", MONDAY)])
+    expected = [{"class": "中一班", "disease": "手足口病", "last_case": MONDAY.isoformat(),
+                 "until": (MONDAY + timedelta(days=7)).isoformat()}]
+    assert found == (expected if watched else [])
+
+
+def test_the_last_case_of_a_class_sets_the_end_and_each_class_is_watched_on_its_own(tmp_path):
+    rows = [infection("中一班", "甲", MONDAY), infection("中一班", "乙", MONDAY + timedelta(days=3)),
+            infection("大一班", "丙", MONDAY - timedelta(days=1))]
+    found = observed(tmp_path, MONDAY + timedelta(days=8), rows)
+    # 中一班 runs from its second case; 大一班's ended on 29 November, 7 days after its case.
+    assert found == [{"class": "中一班", "disease": "手足口病", "last_case": (MONDAY + timedelta(days=3)).isoformat(),
+                      "until": (MONDAY + timedelta(days=10)).isoformat()}]
+
+
+SCRIPT_CLASS = "<b>中一班</b>"
+
+
+def record_health(folder: Path, db: Path, today: date) -> None:
+    """A cluster in 小一班 and a case of 手足口病 in a class whose name looks like markup, through a
+    real cycle into the state database."""
+    judge(folder, today, absences=[sick(MONDAY, "小一班", n) for n in ("甲", "乙", "丙")],
+          infections=[infection(SCRIPT_CLASS, "丁", MONDAY)])
+    state.record_run(db, run_cycle(Config(paths=[folder]), today=today, write=False, pack=PACK))
+
+
+def test_outbreaks_and_observed_classes_head_the_to_do_escaped(make_app, tmp_path):
+    app = make_app(lambda db: record_health(tmp_path / "books", db, MONDAY + timedelta(days=1)))
+    page = app.test_client().get("/").get_data(as_text=True)
+    assert page.index('id="health-watch"') < page.index('id="todo"')
+    watch = page[page.index('id="health-watch"'):page.index('id="todo"')]
+    words = text_of(watch)
+    assert "疑似聚集性疫情（应在 24 小时内报告属地疾控机构）" in words
+    assert "疑似聚集性疫情：小一班 11-23 有 3 名幼儿因发热请病假" in words
+    assert "缺勤登记" in words  # where the signal is: the workbook, sheet and row
+    assert "医学观察中的班级" in words
+    assert "手足口病：最后一例 2026-11-23 发病，观察至 2026-11-30" in words
+    # Staff text is shown as text, never as markup.
+    assert "&lt;b&gt;中一班&lt;/b&gt;" in watch and SCRIPT_CLASS not in page
+    english = text_of(app.test_client().get("/?lang=en").get_data(as_text=True))
+    assert "Suspected outbreaks (report to the local CDC within 24 hours)" in english
+    assert "under observation until 2026-11-30" in english
+
+
+def test_no_health_watch_when_nothing_is_open(make_app, tmp_path):
+    # The same class a week and a day after its case, the cluster's children back: nothing to watch.
+    def record(db: Path) -> None:
+        folder = tmp_path / "books"
+        judge(folder, MONDAY + timedelta(days=8), infections=[infection("中一班", "丁", MONDAY)])
+        state.record_run(db, run_cycle(Config(paths=[folder]), today=MONDAY + timedelta(days=8), write=False, pack=PACK))
+
+    page = make_app(record).test_client().get("/").get_data(as_text=True)
+    assert 'id="health-watch"' not in page and 'id="todo"' in page

@@ -17,6 +17,7 @@ from rules.model import Finding
 from sync.config.loader import Config
 from sync.cycle.outcome import RunResult, SourceResult
 from sync.state import store as state
+from tests.support import text_of
 from webapp import create_app
 
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -63,10 +64,6 @@ def record(db, findings=FINDINGS, when=NOW, report=REPORT):
 @pytest.fixture
 def client(make_app):
     return make_app(record).test_client()
-
-
-def text_of(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def test_headline_and_the_to_do_by_person_then_due_date(client):

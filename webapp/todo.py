@@ -38,6 +38,17 @@ def owner_items(db: sqlite3.Connection, owner: str, limit: int, offset: int = 0)
         f"ORDER BY {TODO_ORDER} LIMIT ? OFFSET ?", (owner, limit, offset))]
 
 
+def outbreaks(db: sqlite3.Connection, rules: list[str]) -> list[dict[str, Any]]:
+    """Open outbreak signals: the row findings of the urgent rules (`rules`, from the run's
+    summary), oldest first. A rule that could not run has no row and is no outbreak."""
+    if not rules:
+        return []
+    marks = ", ".join("?" * len(rules))
+    return [dict(r) for r in db.execute(
+        f"SELECT {ITEM} FROM findings AS f {OPEN_PERIOD} WHERE f.kind = 'rule' AND f.row IS NOT NULL "
+        f"AND f.rule IN ({marks}) ORDER BY since, f.source, f.sheet, f.row", list(rules))]
+
+
 def validation_groups(db: sqlite3.Connection, limit: int) -> list[dict[str, Any]]:
     """Validation errors by workbook: its count and its first `limit` cells, as staff typed them."""
     groups = []

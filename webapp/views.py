@@ -131,6 +131,10 @@ def _render(db, tab: str, owner: str | None, page: int, filters: dict[str, str],
             person["groups"] = (todo.by_due(items, today) if person["owner"]
                                 else todo.by_sheet(items, owner_columns(), {k: t(k) for k in UNASSIGNED_WORDS}))
             person["shown"] = len(items)
+        summary = context["summary"]
+        # The health watch heads the to-do: outbreak signals, then classes under observation.
+        context.update(outbreaks=linked(todo.outbreaks(db, summary.get("urgent_rules") or [])),
+                       observations=summary.get("observations") or [])
         context.update(people=people, owner=owner, everything=everything, per_owner=PER_OWNER,
                        fold=owner is None and not everything, phone_shown=PHONE_SHOWN,
                        validation=todo.validation_groups(db, PRINT_ALL if everything else PER_WORKBOOK))

@@ -215,6 +215,8 @@ def isolation_table(rule: Rule, ctx: Context) -> dict[str, dict[str, Any]]:
     certificate_value=Setting(TEXT, default="有", label="有证明时填", help="复课证明列里表示有证明的文字"),
     table=Setting(TABLE, fields=ISOLATION_ROW, label="隔离期表", help="每种传染病的隔离期和观察期（天）"),
     table_rule=Setting(TEXT, label="沿用规则", help="隔离期表沿用哪条规则的"),
+    # The column naming the class: its classes are under observation after a case (status page).
+    observe_class=Setting(COLUMN, label="班级列（医学观察）", help="发病幼儿所在班级的列：病例后该班进入医学观察期"),
     **ITEM, **ERROR_BY_DEFAULT,
 )
 def isolation(rule: Rule, ctx: Context) -> Iterator[Finding]:
@@ -252,6 +254,8 @@ def observations(rule: Rule, ctx: Context, class_field: str, onset_field: str, d
     table = isolation_table(rule, ctx)
     last: dict[tuple[str, str], tuple[date, str, str]] = {}
     for typed in ctx.sheet(rule.spec.sheet_id):
+        if any(field not in typed.columns for field in (class_field, onset_field, disease_field)):
+            continue  # a required column missing: validation and the rule itself say so
         for klass, began, name in zip(typed.column(class_field), typed.column(onset_field), typed.column(disease_field), strict=True):
             began = as_date(began)
             entry = table.get(_name(name))
@@ -266,6 +270,17 @@ def observations(rule: Rule, ctx: Context, class_field: str, onset_field: str, d
         if began <= ctx.today <= end:
             found.append({"class": klass, "disease": name, "last_case": began, "until": end})
     return sorted(found, key=lambda o: (o["until"], o["class"]))
+
+
+def under_observation(rules: list[Rule], ctx: Context) -> list[dict[str, Any]]:
+    """Every class under observation today, from the isolation rules that name a class column
+    (`observe_class`); dates as ISO text, for the run's summary and the status page."""
+    found = []
+    for rule in rules:
+        if rule.spec.kind == "isolation" and rule.get("observe_class"):
+            found += observations(rule, ctx, rule.get("observe_class"), rule.get("onset"), rule.get("disease"))
+    return [{**o, "last_case": o["last_case"].isoformat(), "until": o["until"].isoformat()}
+            for o in sorted(found, key=lambda o: (o["until"], o["class"]))]
 
 
 # --- within_days ------------------------------------------------------------------------------
