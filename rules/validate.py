@@ -39,6 +39,10 @@ TYPE_NAMES = {
 }
 
 
+# A number column without a maximum in the pack still has this one: a cell beyond it is a typing
+# slip (1e307, a phone number in 数量), and sums or products of such cells overflow to inf/NaN.
+LARGEST_PLAUSIBLE = 1e12
+
 # Cell classes accepted as they are for each column type (bool is never a number).
 FAST_CLASSES: dict[str, frozenset[type]] = {
     "string": frozenset({str}),
@@ -196,6 +200,11 @@ def row_key(typed: TypedTable, index: int | None, rule: str, name: str | None, k
     return f"{table.source}|{sheet}|{identity}|{rule}" + (f"|{name}" if name and kind == "validation" else "")
 
 
+def _plain(number: float) -> str:
+    """1000000, not 1e+06: staff compare it with what they typed."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:g}"
+
+
 def _mask(spec: FieldSpec, value: Any) -> Any:
     if not spec.personal or value is None:
         return value
@@ -213,6 +222,9 @@ class _ColumnChecker:
         self.context_day = date(year, today.month, min(today.day, 28)) if year else today
         self.enum = parse.enum_matcher(spec.enum) if spec.enum else None
         self.pattern = re.compile(spec.pattern) if spec.pattern else None
+        numeric = spec.type in ("number", "integer")
+        self.maximum = spec.maximum if spec.maximum is not None or not numeric else LARGEST_PLAUSIBLE
+        self.minimum = spec.minimum if spec.minimum is not None or not numeric else -LARGEST_PLAUSIBLE
 
     def bad(self, index: int, raw: Any, zh: str, en: str, rule: str = "validation.type") -> None:
         self.invalid.add(index)
@@ -290,7 +302,7 @@ class _ColumnChecker:
                 for index, value in enumerate(values):
                     if value is not None:
                         values[index] = self.constrain(index, raw[index], value)
-        bounded = any(b is not None for b in (spec.minimum, spec.maximum, spec.exclusive_minimum, spec.exclusive_maximum))
+        bounded = any(b is not None for b in (self.minimum, self.maximum, spec.exclusive_minimum, spec.exclusive_maximum))
         if bounded:
             numbers = [v for v in values if v is not None]
             if numbers and not self.within_bounds(min(numbers), max(numbers)):
@@ -305,9 +317,9 @@ class _ColumnChecker:
     def within_bounds(self, low: Any, high: Any) -> bool:
         spec = self.spec
         return not (
-            (spec.minimum is not None and low < spec.minimum)
+            (self.minimum is not None and low < self.minimum)
             or (spec.exclusive_minimum is not None and low <= spec.exclusive_minimum)
-            or (spec.maximum is not None and high > spec.maximum)
+            or (self.maximum is not None and high > self.maximum)
             or (spec.exclusive_maximum is not None and high >= spec.exclusive_maximum)
         )
 
@@ -322,12 +334,13 @@ class _ColumnChecker:
             value = canonical
         if isinstance(value, int | float) and not isinstance(value, bool):
             low_zh = low_en = None
-            if spec.minimum is not None and value < spec.minimum:
-                low_zh, low_en = f"不能小于 {spec.minimum:g}", f"must be at least {spec.minimum:g}"
+            if self.minimum is not None and value < self.minimum:
+                low_zh, low_en = f"不能小于 {self.minimum:g}", f"must be at least {self.minimum:g}"
             elif spec.exclusive_minimum is not None and value <= spec.exclusive_minimum:
                 low_zh, low_en = f"应大于 {spec.exclusive_minimum:g}", f"must be greater than {spec.exclusive_minimum:g}"
-            elif spec.maximum is not None and value > spec.maximum:
-                low_zh, low_en = f"不能大于 {spec.maximum:g}", f"must be at most {spec.maximum:g}"
+            elif self.maximum is not None and value > self.maximum:
+                low_zh, low_en = (f"不能大于 {_plain(self.maximum)}，请检查是否多打了数字",
+                                  f"must be at most {_plain(self.maximum)}; check for extra digits")
             elif spec.exclusive_maximum is not None and value >= spec.exclusive_maximum:
                 low_zh, low_en = f"应小于 {spec.exclusive_maximum:g}", f"must be less than {spec.exclusive_maximum:g}"
             if low_zh:

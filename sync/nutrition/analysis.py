@@ -44,3 +44,11 @@ def monthly(tables: Sequence[TypedTable], settings: NutritionSettings, today: da
     analyses, _ = analyse_tables(tables, settings, recent_months(today))
     findings = [f for a in analyses for f in a.findings]
     return findings, {"months": [a.as_json() for a in analyses if a.days]}
+
+
+def failed(exc: Exception) -> Finding:
+    """The one warning a cycle files when the analysis itself failed: the rest goes on."""
+    return Finding(source="*", sheet="食谱用料", row=None, column=None, cell=None, rule="nutrition.failed", kind="rule",
+                   severity="warning", message=f"本次营养分析没有完成（{type(exc).__name__}），其他检查照常进行；请把日志发给维护人员",
+                   message_en=f"The nutrition analysis failed ({type(exc).__name__}); every other check ran",
+                   value=None, key="*|menu_ingredients|nutrition.failed", sheet_id="menu_ingredients")
