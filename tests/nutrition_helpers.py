@@ -3,7 +3,10 @@ add up to, computed here by hand (shared by the analysis, command and browser te
 
 from __future__ import annotations
 
+import json
 from datetime import date
+
+from openpyxl import Workbook
 
 from rules.nutrition import (
     NUTRIENT_KEYS,
@@ -91,3 +94,31 @@ def child_ref(age, sex):
     rni = RNI_3 if age == 3 else RNI_4_6
     energy = ENERGY[(age, sex)] if sex else (ENERGY[(age, "男")] + ENERGY[(age, "女")]) / 2
     return {"energy_kcal": energy, **rni}
+
+
+def _refuse(constant: str):
+    raise ValueError(f"not JSON: {constant}")
+
+
+def strict(text: str):
+    """The text as a strict JSON reader reads it (NaN and Infinity refused)."""
+    return json.loads(text, parse_constant=_refuse)
+
+
+def kitchen(path, grams: float, text: str = "大米50克"):
+    """A 食谱用料 with one odd 每人用量 among ordinary rows, and its 每周食谱."""
+    book = Workbook()
+    rows = book.active
+    rows.title = "食谱用料"
+    rows.append(["日期", "餐次", "菜品名称", "食材", "每人用量（克）"])
+    rows.append([date(2026, 11, 2), "午餐", "米饭", "大米", 60])
+    rows.append([date(2026, 11, 3), "午餐", "红烧肉", "猪肉(瘦)", grams])
+    rows.append([date(2026, 11, 3), "午餐", "米饭", "大米", 60])
+    menu = book.create_sheet("每周食谱")
+    menu.append(["日期", "餐次", "菜品名称", "主要食材"])
+    menu.append([date(2026, 11, 2), "午餐", "米饭", "大米"])
+    menu.append([date(2026, 11, 3), "午餐", "红烧肉", "猪肉"])
+    menu.append([date(2026, 11, 3), "午餐", "米饭", "大米"])
+    menu.append([date(2026, 11, 4), "午餐", "青菜饭", text])
+    book.save(path)
+    return path

@@ -3,8 +3,6 @@ recomputed here, and the demo (text, JSON, and the xlsx report opened by LibreOf
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import subprocess
@@ -17,9 +15,9 @@ from openpyxl import Workbook, load_workbook
 
 from rules.nutrition import NUTRIENT_KEYS
 from rules.nutrition.foods import NUTRIENTS
-from sync.cli.entry import main
 from sync.demo import write_demo
 from sync.nutrition.xlsx import CHART_TITLE
+from tests.cli_helpers import cli
 from tests.nutrition_helpers import CHILDREN, FOODS, MENU, NOVEMBER, child_ref, expected_figures
 from tests.support import ROOT, require
 
@@ -30,14 +28,6 @@ IN_CELL = (date(2026, 11, 4), "午餐", "青菜饭")
 def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
     """The command as staff run it: a fresh process."""
     return subprocess.run([sys.executable, "-m", "sync", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
-
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    """The same command line in this process (saves an interpreter start per call)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def handmade_workbook(path):

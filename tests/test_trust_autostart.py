@@ -9,10 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import require
-from tests.test_install import demo, fake_systemctl, houqin  # noqa: F401 - demo is a fixture
+from sync.demo import write_demo
+from tests.cli_helpers import fake_systemctl, houqin
+from tests.support import TODAY, require
 
 UNIT = Path("config") / "systemd" / "user" / "houqin.service"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("demo")
+    write_demo(folder, today=TODAY)
+    return folder
 
 
 def config_in(folder: Path, demo_folder: Path) -> Path:
@@ -23,7 +31,7 @@ def config_in(folder: Path, demo_folder: Path) -> Path:
 
 
 @pytest.mark.parametrize("name", ["园\nExecStartPre=/bin/touch /tmp/houqin-injected", "园\r记录", "园\x01"])
-def test_a_path_that_would_break_the_unit_is_refused_and_nothing_is_written(tmp_path, demo, name):  # noqa: F811
+def test_a_path_that_would_break_the_unit_is_refused_and_nothing_is_written(tmp_path, demo, name):
     config = config_in(tmp_path / name, demo)
     env, calls = fake_systemctl(tmp_path, 0)
     done = houqin("autostart", "install", "--config", str(config), cwd=tmp_path, env=env)
@@ -32,7 +40,7 @@ def test_a_path_that_would_break_the_unit_is_refused_and_nothing_is_written(tmp_
     assert not (tmp_path / UNIT).exists() and not calls.exists()
 
 
-def test_quotes_dollars_and_percents_in_a_path_reach_systemd_as_written(tmp_path, demo):  # noqa: F811
+def test_quotes_dollars_and_percents_in_a_path_reach_systemd_as_written(tmp_path, demo):
     config = config_in(tmp_path / 'a "b" $HOME 100% c\\d', demo)
     env, _ = fake_systemctl(tmp_path, 0)
     done = houqin("autostart", "install", "--config", str(config), cwd=tmp_path, env=env)
@@ -46,7 +54,7 @@ def test_quotes_dollars_and_percents_in_a_path_reach_systemd_as_written(tmp_path
     assert verified.returncode == 0 and not verified.stderr.strip(), verified.stderr
 
 
-def test_install_without_a_user_bus_leaves_no_unit_behind_and_says_so(tmp_path, demo):  # noqa: F811
+def test_install_without_a_user_bus_leaves_no_unit_behind_and_says_so(tmp_path, demo):
     config = config_in(tmp_path / "园", demo)
     env, _ = fake_systemctl(tmp_path, 1)
     done = houqin("autostart", "install", "--config", str(config), cwd=tmp_path, env=env)
@@ -56,7 +64,7 @@ def test_install_without_a_user_bus_leaves_no_unit_behind_and_says_so(tmp_path, 
     assert status.returncode == 1 and "未设置自动启动" in status.stdout
 
 
-def test_remove_and_status_say_what_systemctl_really_did(tmp_path, demo):  # noqa: F811
+def test_remove_and_status_say_what_systemctl_really_did(tmp_path, demo):
     config = config_in(tmp_path / "园", demo)
     env, _ = fake_systemctl(tmp_path, 0)
     assert houqin("autostart", "install", "--config", str(config), cwd=tmp_path, env=env).returncode == 0

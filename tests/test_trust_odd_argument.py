@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync.cli import arguments
+from tests.cli_helpers import cli
 from tests.support import assert_one_clear_failure
-from tests.test_nutrition_cli import cli
 
 
 @pytest.mark.parametrize("args, words", [

@@ -3,48 +3,20 @@ and nothing Houqin prints or serves holds Infinity or NaN; 主要食材 as cooks
 
 from __future__ import annotations
 
-import json
 import math
 from datetime import date
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
 from rules.nutrition import ingredients
 from sync.config.loader import Config
 from sync.cycle.run import run_cycle
 from sync.state import store as state
-from tests.test_nutrition_cli import cli
+from tests.cli_helpers import cli
+from tests.nutrition_helpers import kitchen, strict
 
 TODAY = date(2026, 11, 20)
-
-
-def _refuse(constant: str):
-    raise ValueError(f"not JSON: {constant}")
-
-
-def strict(text: str):
-    """The text as a strict JSON reader reads it (NaN and Infinity refused)."""
-    return json.loads(text, parse_constant=_refuse)
-
-
-def kitchen(path, grams: float, text: str = "大米50克"):
-    """A 食谱用料 with one odd 每人用量 among ordinary rows, and its 每周食谱."""
-    book = Workbook()
-    rows = book.active
-    rows.title = "食谱用料"
-    rows.append(["日期", "餐次", "菜品名称", "食材", "每人用量（克）"])
-    rows.append([date(2026, 11, 2), "午餐", "米饭", "大米", 60])
-    rows.append([date(2026, 11, 3), "午餐", "红烧肉", "猪肉(瘦)", grams])
-    rows.append([date(2026, 11, 3), "午餐", "米饭", "大米", 60])
-    menu = book.create_sheet("每周食谱")
-    menu.append(["日期", "餐次", "菜品名称", "主要食材"])
-    menu.append([date(2026, 11, 2), "午餐", "米饭", "大米"])
-    menu.append([date(2026, 11, 3), "午餐", "红烧肉", "猪肉"])
-    menu.append([date(2026, 11, 3), "午餐", "米饭", "大米"])
-    menu.append([date(2026, 11, 4), "午餐", "青菜饭", text])
-    book.save(path)
-    return path
 
 
 @pytest.mark.parametrize("grams", [1e307, 1e306, 2001])

@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from sync.config import declaration
-from tests.test_install import houqin
+from tests.cli_helpers import houqin
 
 
 @pytest.mark.parametrize("flag", ["--name", "--password", "--classes"])

@@ -18,6 +18,7 @@ from rules.calendar import SchoolCalendar
 from sync.config.pack_file import read_pack
 from sync.demo import recipes
 from sync.demo.layout import add_pack_sheet, write_rows
+from sync.output import xlsx_text
 
 CLASSES = ["小一班", "中一班", "大一班"]
 STAFF = ["张老师", "李老师", "王老师", "陈阿姨", "刘师傅", "赵园长"]
@@ -381,7 +382,7 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
             write_rows(sheet, spec, rows_by_sheet[sheet_id], header_row=2 if title else 1)
         path = folder / filename
         temporary = path.with_name(f".{filename}.tmp")
-        workbook.save(temporary)
+        xlsx_text.save(workbook, temporary)
         temporary.replace(path)
         written.append(path)
     return written

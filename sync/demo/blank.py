@@ -8,6 +8,7 @@ from openpyxl import Workbook
 
 from rules.pack.spec import Pack
 from sync.demo.layout import add_pack_sheet, guide_sheet
+from sync.output import xlsx_text
 
 
 def write_empty_workbook(pack: Pack, out: Path) -> Path:
@@ -18,5 +19,5 @@ def write_empty_workbook(pack: Pack, out: Path) -> Path:
     guide_sheet(workbook, pack)
     for spec in pack.sheets:
         add_pack_sheet(workbook, spec)
-    workbook.save(out)
+    xlsx_text.save(workbook, out)
     return out

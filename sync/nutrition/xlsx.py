@@ -15,6 +15,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rules.nutrition import Analysis, Food, FoodTable, NutritionSettings
 from rules.nutrition.analysis import CORE, REPORT_SHEET, SHARE_LABELS
 from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
+from sync.output import xlsx_text
 from sync.output.files import mark
 
 TITLE = Font(bold=True, size=14)
@@ -134,7 +135,7 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     _layout(sheet, header_rows)
     _sources(workbook.create_sheet("食物来源"), [foods.find(name) for name in analysis.foods_used])
     mark(workbook.properties)
-    workbook.save(path)
+    xlsx_text.save(workbook, path)
     return path
 
 

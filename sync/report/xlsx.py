@@ -10,6 +10,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Font, PatternFill
 
+from sync.output import xlsx_text
 from sync.output.files import mark
 from sync.report.wording import shown_value
 
@@ -62,5 +63,5 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
         chart.set_categories(Reference(monthly, min_col=1, min_row=2, max_row=1 + len(months)))
         monthly.add_chart(chart, f"{chr(ord('A') + len(series) + 2)}{2 + 16 * offset}")
     mark(book.properties)
-    book.save(path)
+    xlsx_text.save(book, path)
     return path
