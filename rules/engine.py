@@ -53,5 +53,5 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
                                           f"规则“{rule.get('title', rule.id)}”无法运行（{type(exc).__name__}），其他检查不受影响",
                                           f"Rule {rule.id} could not run ({exc})", "cannot-run"))
     zh, en = calendar.warnings()
-    summary: dict[str, Any] = {"calendar_warnings": zh, "calendar_warnings_en": en, "coverage": figures(pack, by_sheet)}
+    summary: dict[str, Any] = {"calendar_warnings": zh, "calendar_warnings_en": en, "coverage": figures(pack, by_sheet, settings.today)}
     return findings, summary

@@ -69,6 +69,8 @@ class TypedTable:
     columns: dict[str, list[Any]]
     raw: dict[str, list[Any]]
     invalid: dict[str, set[int]] = field(default_factory=dict)
+    # Records that repeat an earlier one's key (a pack sheet with uniqueKey): counted once.
+    repeated: set[int] = field(default_factory=set)
     _identities: Sequence[str] | None = None
 
     def __len__(self) -> int:
@@ -373,6 +375,36 @@ class _ColumnChecker:
                 first[key] = index
 
 
+def _repeated_keys(typed: TypedTable) -> list[Finding]:
+    """A sheet whose key names one thing (幼儿健康档案: 姓名 + 出生日期 is one child): a later row
+    with the same key is a finding on it, and is left out of what the sheet counts."""
+    spec = typed.spec
+    keys = list(spec.key_fields)
+    if not spec.unique_key or not keys or not all(typed.has(k) for k in keys):
+        return []
+    columns = [typed.columns[k] for k in keys]
+    first: dict[tuple, int] = {}
+    found: list[Finding] = []
+    shown = " + ".join(spec.field(k).header for k in keys)
+    for index, values in enumerate(zip(*columns, strict=True)):
+        if any(v is None for v in values):
+            continue
+        key = tuple(v.casefold() if isinstance(v, str) else v for v in values)
+        if key not in first:
+            first[key] = index
+            continue
+        typed.repeated.add(index)
+        other = typed.numbers[first[key]]
+        words = " ".join(display_value(v) or "" for v in values)
+        found.append(finding(
+            typed, index, keys[0], "validation.duplicate_row", ERROR,
+            f"第{typed.numbers[index]}行与第{other}行是同一个（{shown}相同：{words}），统计只算一次；请删除重复的一行",
+            f"Row {typed.numbers[index]} repeats row {other} ({shown}: {words}); counted once, delete one of them",
+            value=words,
+        ))
+    return found
+
+
 def validate(table: Table, spec: SheetSpec, today: date) -> tuple[TypedTable, list[Finding]]:
     """Type every cell of the pack's columns; report what does not fit, cell by cell."""
     raw: dict[str, list[Any]] = {name: list(map(itemgetter(column), table.cells)) for name, column in table.columns.items()}
@@ -384,6 +416,7 @@ def validate(table: Table, spec: SheetSpec, today: date) -> tuple[TypedTable, li
         if checker.invalid:
             typed.invalid[name] = checker.invalid
         findings.extend(checker.findings)
+    findings.extend(_repeated_keys(typed))
     # A finding made while the columns were still being typed had no full identity yet.
     typed._identities = None
     index_of = {number: index for index, number in enumerate(typed.numbers)}

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from rules import enrolment
 from rules.model import ERROR, WARNING, Finding
 from rules.nutrition.foods import Food, FoodRowError, FoodTable, food_from_row, name_key
 from rules.nutrition.ingredients import IngredientText, IngredientUse, Where, read_ingredient_text
@@ -158,15 +159,14 @@ def own_foods(tables: Mapping[str, Sequence[TypedTable]]) -> list[Food]:
     return foods
 
 
-def child_records(tables: Mapping[str, Sequence[TypedTable]]) -> list[tuple[date | None, str | None]] | None:
-    """(出生日期, 性别) of each child; None when there is no 幼儿健康档案 sheet at all."""
+def child_records(tables: Mapping[str, Sequence[TypedTable]], first: date | None = None,
+                  last: date | None = None) -> list[tuple[date | None, str | None]] | None:
+    """(出生日期, 性别) of each child (enrolled on a day of first..last when given, the same
+    child written twice once); None when there is no 幼儿健康档案 sheet at all."""
     if not tables.get(CHILDREN):
         return None
-    records: list[tuple[date | None, str | None]] = []
-    for typed in tables[CHILDREN]:
-        births, sexes = typed.column("出生日期"), typed.column("性别")
-        records.extend((_day(b), s) for b, s in zip(births, sexes, strict=True))
-    return records
+    rows = enrolment.enrolled(tables[CHILDREN], first, last) if first and last else enrolment.records(tables[CHILDREN])
+    return [(_day(typed.column("出生日期")[index]), typed.column("性别")[index]) for typed, index in rows]
 
 
 def inputs_from(tables: Mapping[str, Sequence[TypedTable]]) -> Inputs:

@@ -9,7 +9,7 @@ from typing import Any
 
 from rules.model import Finding
 from rules.nutrition import Analysis, FoodTable, NutritionSettings, Period, analyse
-from rules.nutrition.sheets import inputs_from
+from rules.nutrition.sheets import child_records, inputs_from
 from rules.validate import TypedTable
 from sync.nutrition.data import shipped_dris, shipped_foods
 
@@ -25,9 +25,12 @@ def analyse_tables(tables: Sequence[TypedTable], settings: NutritionSettings,
                    periods: Sequence[Period]) -> tuple[list[Analysis], FoodTable]:
     """One analysis per period over the tables of every source (a kitchen may keep the menu in
     one workbook and the children's records in another), and the food table it used."""
-    inputs = inputs_from(by_sheet(tables))
+    grouped = by_sheet(tables)
+    inputs = inputs_from(grouped)
     foods = inputs.foods(shipped_foods())
-    analyses = [analyse(inputs.uses, foods, shipped_dris(), settings, period, inputs.children, inputs.anchor)
+    # The children of each period: those enrolled then (rules/enrolment.py).
+    analyses = [analyse(inputs.uses, foods, shipped_dris(), settings, period,
+                        child_records(grouped, period.start, period.end), inputs.anchor)
                 for period in periods]
     return analyses, foods
 
