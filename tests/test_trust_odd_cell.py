@@ -104,3 +104,22 @@ def test_the_cell_says_how_it_was_counted(tmp_path, text, words):
     done = cli("check", str(path), "--today", TODAY.isoformat(), "--format", "json")
     cell = [f for f in strict(done.stdout)["findings"] if f["sheet"] == "每周食谱" and f["cell"] == "D5"]
     assert any(words in f["message"] for f in cell), cell
+
+
+def test_the_page_shows_a_figure_that_is_not_finite_as_a_dash(tmp_path, make_app):
+    """Whatever figure a future bug makes infinite is stored as null and shown as "-"."""
+    path = kitchen(tmp_path / "食堂.xlsx", 60)
+
+    def record(db):
+        result = run_cycle(Config(paths=[path], state_db=db), TODAY, write=False)
+        month = result.summary["nutrition"]["months"][0]
+        month["per_child_day"]["energy_kcal"] = float("inf")
+        month["meal_energy_share"]["午餐"] = float("nan")
+        month["food_groups_g"] = {group: float("inf") for group in month["food_groups_g"]}
+        state.record_run(db, result)
+
+    client = make_app(record).test_client()
+    answer = client.get("/nutrition")
+    body = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "inf" not in body.lower().replace("info", "")
+    strict(client.get("/api/status").get_data(as_text=True))
