@@ -8,7 +8,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from openpyxl import Workbook
+from openpyxl import Workbook, load_workbook
 
 from tests.cli_helpers import cli
 
@@ -84,3 +84,13 @@ def test_the_same_child_twice_is_one_finding_and_counted_once(book):
     assert "第2行" in twice[0]["message"] and "统计只算一次" in twice[0]["message"]
     coverage = result["summary"]["coverage"]["入园体检率"]
     assert (coverage["count"], coverage["total"]) == (1, 2)  # 甲 once and 乙; 丙 has left
+
+
+def test_a_leaving_date_before_admission_is_an_error_on_the_row(tmp_path):
+    path = workbook(tmp_path / "保健.xlsx")
+    book = load_workbook(path)
+    book["幼儿健康档案"]["E2"] = date(2025, 8, 1)
+    book.save(path)
+    done = cli("check", str(path), "--today", TODAY.isoformat(), "--format", "json")
+    rows = [f for f in json.loads(done.stdout)["findings"] if f["rule"] == "left_after_admission"]
+    assert [(f["row"], f["severity"]) for f in rows] == [(2, "error")] and "早于入园日期" in rows[0]["message"]
