@@ -33,7 +33,10 @@ class Stay:
     end: date | None = None
 
     def overlaps(self, first: date, last: date) -> bool:
-        """Whether any day of first..last is inside the stay."""
+        """Whether any day of first..last is inside the stay (a stay that ends before it starts,
+        a typing slip the pack reports, has no day)."""
+        if self.start is not None and self.end is not None and self.end < self.start:
+            return False
         return (self.start is None or self.start <= last) and (self.end is None or self.end >= first)
 
     def on(self, day: date) -> bool:
