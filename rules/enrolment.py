@@ -32,10 +32,14 @@ class Stay:
     start: date | None = None
     end: date | None = None
 
+    @property
+    def has_days(self) -> bool:
+        """False for a stay that ends before it starts (a typing slip the pack reports)."""
+        return self.start is None or self.end is None or self.start <= self.end
+
     def overlaps(self, first: date, last: date) -> bool:
-        """Whether any day of first..last is inside the stay (a stay that ends before it starts,
-        a typing slip the pack reports, has no day)."""
-        if self.start is not None and self.end is not None and self.end < self.start:
+        """Whether any day of first..last is inside the stay."""
+        if not self.has_days:
             return False
         return (self.start is None or self.start <= last) and (self.end is None or self.end >= first)
 
@@ -69,8 +73,9 @@ def class_stays(tables: Iterable[TypedTable]) -> dict[str, Stay]:
     spans: dict[str, list[Stay]] = {}
     for typed, index in records(tables):
         name = typed.column(CLASS)[index]
-        if isinstance(name, str) and name.strip():
-            spans.setdefault(name.strip(), []).append(stay(typed, index))
+        there = stay(typed, index)
+        if isinstance(name, str) and name.strip() and there.has_days:
+            spans.setdefault(name.strip(), []).append(there)
     merged: dict[str, Stay] = {}
     for name, stays in spans.items():
         starts, ends = [s.start for s in stays], [s.end for s in stays]
