@@ -59,7 +59,7 @@ def evaluate(tables: list[TypedTable], pack: Pack, settings: Settings) -> tuple[
         observed = under_observation(rules, ctx)
     except Exception:  # never lose the check for the page's list: the isolation rules say what is wrong
         observed = []
-    summary: dict[str, Any] = {"calendar_warnings": zh, "calendar_warnings_en": en, "coverage": figures(pack, by_sheet),
+    summary: dict[str, Any] = {"calendar_warnings": zh, "calendar_warnings_en": en, "coverage": figures(pack, by_sheet, settings.today),
                               # The status page's health watch: classes under observation, and which
                               # rules' findings are outbreak signals (webapp reads the state only).
                               "observations": observed, "urgent_rules": sorted(urgent_rules(pack))}

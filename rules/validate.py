@@ -39,6 +39,10 @@ TYPE_NAMES = {
 }
 
 
+# A number column without a maximum in the pack still has this one: a cell beyond it is a typing
+# slip (1e307, a phone number in 数量), and sums or products of such cells overflow to inf/NaN.
+LARGEST_PLAUSIBLE = 1e12
+
 # Cell classes accepted as they are for each column type (bool is never a number).
 FAST_CLASSES: dict[str, frozenset[type]] = {
     "string": frozenset({str}),
@@ -65,6 +69,8 @@ class TypedTable:
     columns: dict[str, list[Any]]
     raw: dict[str, list[Any]]
     invalid: dict[str, set[int]] = field(default_factory=dict)
+    # Records that repeat an earlier one's key (a pack sheet with uniqueKey): counted once.
+    repeated: set[int] = field(default_factory=set)
     _identities: Sequence[str] | None = None
 
     def __len__(self) -> int:
@@ -196,6 +202,11 @@ def row_key(typed: TypedTable, index: int | None, rule: str, name: str | None, k
     return f"{table.source}|{sheet}|{identity}|{rule}" + (f"|{name}" if name and kind == "validation" else "")
 
 
+def _plain(number: float) -> str:
+    """1000000, not 1e+06: staff compare it with what they typed."""
+    return f"{number:,.0f}" if float(number).is_integer() else f"{number:g}"
+
+
 def _mask(spec: FieldSpec, value: Any) -> Any:
     if not spec.personal or value is None:
         return value
@@ -213,6 +224,9 @@ class _ColumnChecker:
         self.context_day = date(year, today.month, min(today.day, 28)) if year else today
         self.enum = parse.enum_matcher(spec.enum) if spec.enum else None
         self.pattern = re.compile(spec.pattern) if spec.pattern else None
+        numeric = spec.type in ("number", "integer")
+        self.maximum = spec.maximum if spec.maximum is not None or not numeric else LARGEST_PLAUSIBLE
+        self.minimum = spec.minimum if spec.minimum is not None or not numeric else -LARGEST_PLAUSIBLE
 
     def bad(self, index: int, raw: Any, zh: str, en: str, rule: str = "validation.type") -> None:
         self.invalid.add(index)
@@ -296,7 +310,7 @@ class _ColumnChecker:
                 for index, value in enumerate(values):
                     if value is not None:
                         values[index] = self.constrain(index, raw[index], value)
-        bounded = any(b is not None for b in (spec.minimum, spec.maximum, spec.exclusive_minimum, spec.exclusive_maximum))
+        bounded = any(b is not None for b in (self.minimum, self.maximum, spec.exclusive_minimum, spec.exclusive_maximum))
         if bounded:
             numbers = [v for v in values if v is not None]
             if numbers and not self.within_bounds(min(numbers), max(numbers)):
@@ -311,9 +325,9 @@ class _ColumnChecker:
     def within_bounds(self, low: Any, high: Any) -> bool:
         spec = self.spec
         return not (
-            (spec.minimum is not None and low < spec.minimum)
+            (self.minimum is not None and low < self.minimum)
             or (spec.exclusive_minimum is not None and low <= spec.exclusive_minimum)
-            or (spec.maximum is not None and high > spec.maximum)
+            or (self.maximum is not None and high > self.maximum)
             or (spec.exclusive_maximum is not None and high >= spec.exclusive_maximum)
         )
 
@@ -328,12 +342,13 @@ class _ColumnChecker:
             value = canonical
         if isinstance(value, int | float) and not isinstance(value, bool):
             low_zh = low_en = None
-            if spec.minimum is not None and value < spec.minimum:
-                low_zh, low_en = f"不能小于 {spec.minimum:g}", f"must be at least {spec.minimum:g}"
+            if self.minimum is not None and value < self.minimum:
+                low_zh, low_en = f"不能小于 {self.minimum:g}", f"must be at least {self.minimum:g}"
             elif spec.exclusive_minimum is not None and value <= spec.exclusive_minimum:
                 low_zh, low_en = f"应大于 {spec.exclusive_minimum:g}", f"must be greater than {spec.exclusive_minimum:g}"
-            elif spec.maximum is not None and value > spec.maximum:
-                low_zh, low_en = f"不能大于 {spec.maximum:g}", f"must be at most {spec.maximum:g}"
+            elif self.maximum is not None and value > self.maximum:
+                low_zh, low_en = (f"不能大于 {_plain(self.maximum)}，请检查是否多打了数字",
+                                  f"must be at most {_plain(self.maximum)}; check for extra digits")
             elif spec.exclusive_maximum is not None and value >= spec.exclusive_maximum:
                 low_zh, low_en = f"应小于 {spec.exclusive_maximum:g}", f"must be less than {spec.exclusive_maximum:g}"
             if low_zh:
@@ -366,6 +381,36 @@ class _ColumnChecker:
                 first[key] = index
 
 
+def _repeated_keys(typed: TypedTable) -> list[Finding]:
+    """A sheet whose key names one thing (幼儿健康档案: 姓名 + 出生日期 is one child): a later row
+    with the same key is a finding on it, and is left out of what the sheet counts."""
+    spec = typed.spec
+    keys = list(spec.key_fields)
+    if not spec.unique_key or not keys or not all(typed.has(k) for k in keys):
+        return []
+    columns = [typed.columns[k] for k in keys]
+    first: dict[tuple, int] = {}
+    found: list[Finding] = []
+    shown = " + ".join(spec.field(k).header for k in keys)
+    for index, values in enumerate(zip(*columns, strict=True)):
+        if any(v is None for v in values):
+            continue
+        key = tuple(v.casefold() if isinstance(v, str) else v for v in values)
+        if key not in first:
+            first[key] = index
+            continue
+        typed.repeated.add(index)
+        other = typed.numbers[first[key]]
+        words = " ".join(display_value(v) or "" for v in values)
+        found.append(finding(
+            typed, index, keys[0], "validation.duplicate_row", ERROR,
+            f"第{typed.numbers[index]}行与第{other}行是同一个（{shown}相同：{words}），统计只算一次；请删除重复的一行",
+            f"Row {typed.numbers[index]} repeats row {other} ({shown}: {words}); counted once, delete one of them",
+            value=words,
+        ))
+    return found
+
+
 def validate(table: Table, spec: SheetSpec, today: date, *, release_rows: bool = False) -> tuple[TypedTable, list[Finding]]:
     """Type every cell of the pack's columns; report what does not fit, cell by cell.
 
@@ -383,6 +428,7 @@ def validate(table: Table, spec: SheetSpec, today: date, *, release_rows: bool =
         if checker.invalid:
             typed.invalid[name] = checker.invalid
         findings.extend(checker.findings)
+    findings.extend(_repeated_keys(typed))
     # A finding made while the columns were still being typed had no full identity yet.
     typed._identities = None
     index_of = {number: index for index, number in enumerate(typed.numbers)}

@@ -3,6 +3,7 @@ add up to, computed here by hand (shared by the analysis, command and browser te
 
 from __future__ import annotations
 
+import json
 from datetime import date
 
 from openpyxl import Workbook
@@ -125,5 +126,30 @@ def handmade_workbook(path):
     children.append(["姓名", "班级", "出生日期", "入园日期", "性别"])
     for number, (birth, sex) in enumerate(CHILDREN):
         children.append([f"孩子{number}", "中一班", birth, date(2025, 9, 1), sex])
+
+def _refuse(constant: str):
+    raise ValueError(f"not JSON: {constant}")
+
+
+def strict(text: str):
+    """The text as a strict JSON reader reads it (NaN and Infinity refused)."""
+    return json.loads(text, parse_constant=_refuse)
+
+
+def kitchen(path, grams: float, text: str = "大米50克"):
+    """A 食谱用料 with one odd 每人用量 among ordinary rows, and its 每周食谱."""
+    book = Workbook()
+    rows = book.active
+    rows.title = "食谱用料"
+    rows.append(["日期", "餐次", "菜品名称", "食材", "每人用量（克）"])
+    rows.append([date(2026, 11, 2), "午餐", "米饭", "大米", 60])
+    rows.append([date(2026, 11, 3), "午餐", "红烧肉", "猪肉(瘦)", grams])
+    rows.append([date(2026, 11, 3), "午餐", "米饭", "大米", 60])
+    menu = book.create_sheet("每周食谱")
+    menu.append(["日期", "餐次", "菜品名称", "主要食材"])
+    menu.append([date(2026, 11, 2), "午餐", "米饭", "大米"])
+    menu.append([date(2026, 11, 3), "午餐", "红烧肉", "猪肉"])
+    menu.append([date(2026, 11, 3), "午餐", "米饭", "大米"])
+    menu.append([date(2026, 11, 4), "午餐", "青菜饭", text])
     book.save(path)
     return path

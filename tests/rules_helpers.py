@@ -52,3 +52,13 @@ def run(pack: Pack, sheets: dict[str, list[dict[str, Any]]], today: date, **sett
 
 def of(findings: list[Finding], rule_id: str) -> list[Finding]:
     return [f for f in findings if f.rule == rule_id]
+
+
+def typed_sheet(pack: Pack, sheet_id: str, rows: list[dict[str, Any]], today: date):
+    """One sheet of the pack from plain rows, validated: (TypedTable, findings)."""
+    spec = pack.sheet(sheet_id)
+    headers = [f.name for f in spec.fields]
+    grid = [headers] + [[row.get(h) for h in headers] for row in rows]
+    table, problems = build_table("园.xlsx", spec.name, grid, spec, "系统提醒")
+    assert table is not None, problems
+    return validate(table, spec, today)

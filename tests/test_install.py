@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import logging
-import os
 import re
 import shutil
 import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from datetime import datetime
-from pathlib import Path, PureWindowsPath
+from pathlib import PureWindowsPath
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -22,16 +20,11 @@ from sync.install import autostart, places
 from sync.service.logs import setup_logging
 from sync.service.runner import SyncRunner
 from sync.sources.xlsx.file_safety import find_lock
+from tests.cli_helpers import fake_systemctl, houqin
 from tests.service_helpers import Served
-from tests.support import ROOT, TODAY, require
+from tests.support import TODAY, require
 
 TASK = "{http://schemas.microsoft.com/windows/2004/02/mit/task}"
-
-
-def houqin(*args: str, cwd: Path, env: dict[str, str] | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sync", *args], cwd=cwd, capture_output=True, text=True, timeout=180,
-                          input=stdin, stdin=None if stdin is not None else subprocess.DEVNULL,
-                          env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})})
 
 
 @pytest.fixture(scope="module")
@@ -126,17 +119,6 @@ def test_an_excel_owner_file_on_a_share_is_honoured_whatever_its_case(tmp_path):
 
 
 # --- autostart --------------------------------------------------------------------------------
-
-def fake_systemctl(folder: Path, code: int) -> tuple[dict[str, str], Path]:
-    """systemctl stands for the user's service manager, which a test must not change."""
-    calls = folder / "systemctl-calls.txt"
-    bin_dir = folder / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    script = bin_dir / "systemctl"
-    script.write_text(f'#!/bin/sh\necho "$@" >> "{calls}"\necho enabled\nexit {code}\n', encoding="utf-8")
-    script.chmod(0o755)
-    return {"PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "XDG_CONFIG_HOME": str(folder / "config")}, calls
-
 
 def test_linux_autostart_unit_is_valid_for_systemd_and_can_be_removed(tmp_path, demo):
     site = tmp_path / "园 100%"

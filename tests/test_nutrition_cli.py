@@ -3,8 +3,6 @@ recomputed here, and the demo (text, JSON, and the xlsx report opened by LibreOf
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import shutil
 import subprocess
@@ -16,9 +14,9 @@ import pytest
 from openpyxl import load_workbook
 
 from rules.nutrition import NUTRIENT_KEYS
-from sync.cli.entry import main
 from sync.demo import write_demo
 from sync.nutrition.xlsx import CHART_TITLE
+from tests.cli_helpers import cli
 from tests.nutrition_helpers import IN_CELL, MENU, NOVEMBER, child_ref, expected_figures, handmade_workbook
 from tests.support import ROOT, require
 
@@ -28,12 +26,6 @@ def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "sync", *args], cwd=cwd, capture_output=True, text=True, timeout=120)
 
 
-def cli(*args: str) -> subprocess.CompletedProcess:
-    """The same command line in this process (saves an interpreter start per call)."""
-    out, err = io.StringIO(), io.StringIO()
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = main(list(args))
-    return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
 
 def test_every_figure_of_the_json_from_a_handmade_workbook(tmp_path):

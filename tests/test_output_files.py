@@ -102,3 +102,26 @@ def test_init_writes_through_the_same_guard_and_never_over_any_file(capsys, tmp_
     assert main(["init", "--out", str(blank)]) == 0
     assert not is_ours(blank)  # a workbook for staff to fill, not a report Houqin may replace
     assert sorted(p.name for p in blank.parent.iterdir()) == ["后勤表格.xlsx"]
+
+
+def test_a_folder_or_a_file_that_appears_while_the_report_is_made_is_one_chinese_message(tmp_path):
+    """The target checked fine, then something took its place before the move: still refused
+    in words, never IsADirectoryError or an English strerror."""
+    from sync.output.files import OutputError, write_output
+
+    out = tmp_path / "报表.txt"
+
+    def folder_appears(path):
+        path.write_text("x", encoding="utf-8")
+        out.mkdir()
+
+    with pytest.raises(OutputError, match="是一个文件夹") as refused:
+        write_output(out, folder_appears)
+    assert "Is a directory" not in str(refused.value) and out.is_dir() and list(tmp_path.iterdir()) == [out]
+    nested = tmp_path / "a" / "报表.txt"
+
+    def file_appears(path):
+        raise FileExistsError(17, "File exists")
+
+    with pytest.raises(OutputError, match="路径中有一部分是文件"):
+        write_output(nested, file_appears)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -152,3 +153,16 @@ def test_password_required_when_configured(tmp_path):
     assert client.post("/login", data={"csrf_token": token, "password": "园长的密码"}).status_code == 302
     page = client.get("/")
     assert page.status_code == 200 and "园长的密码" not in page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", ["/", "/?tab=list", "/api/status", "/api/findings", "/nutrition", "/report",
+                                  "/report.xlsx", "/healthz"])
+def test_pages_with_childrens_data_are_never_kept_by_the_browser(app, path):
+    answer = app.test_client().get(path)
+    assert answer.headers.get("Cache-Control") == "no-store", (path, answer.status_code)
+
+
+def test_static_assets_may_be_cached(app):
+    static = next(p for p in Path(app.static_folder).iterdir() if p.is_file())
+    answer = app.test_client().get(f"/static/{static.name}")
+    assert answer.status_code == 200 and "no-store" not in answer.headers.get("Cache-Control", "")

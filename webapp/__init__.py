@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, request
 from flask.json.provider import DefaultJSONProvider
 from flask_wtf.csrf import CSRFProtect
 
@@ -67,6 +67,11 @@ def create_app(config: Config, trigger_sync: Callable[[], bool] | None = None, s
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        # Pages, the API and downloads hold children's names, classes and ID numbers: no
+        # browser or proxy keeps a copy (a shared office PC's back button, a disk cache).
+        # Only the static assets, which hold no data, may be cached.
+        if request.endpoint != "static":
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return app

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
 
+from rules import enrolment
 from rules.calendar import Term, month_end, quarter_bounds, quarter_of, week_start
 from rules.kinds.base import (
     Context,
@@ -73,6 +74,15 @@ def _week_label(monday: date) -> str:
     return f"第{monday.isocalendar()[1]}周（{monday:%m-%d}～{sunday:%m-%d}）"
 
 
+def _member_stays(rule: Rule, ctx: Context) -> dict[str, enrolment.Stay]:
+    """Classes taken from 幼儿健康档案, with the days they have children; none otherwise."""
+    spec = rule.get("members") or {}
+    if spec.get("from_sheet") == enrolment.CHILDREN and spec.get("from_field") == enrolment.CLASS \
+            and not ctx.settings.classes:
+        return enrolment.class_stays(ctx.sheet(enrolment.CHILDREN))
+    return {}
+
+
 def _members(rule: Rule, ctx: Context, rows: list[tuple[TypedTable, int, date]]) -> dict[str, str]:
     """Member -> its frequency ("school_day", "school_week"...), for rules per class or object."""
     spec = rule.get("members")
@@ -86,6 +96,8 @@ def _members(rule: Rule, ctx: Context, rows: list[tuple[TypedTable, int, date]])
     names: list[str] = []
     if spec.get("config") == "classes" and ctx.settings.classes:
         names = list(ctx.settings.classes)
+    elif spec.get("from_sheet") == enrolment.CHILDREN and spec.get("from_field") == enrolment.CLASS:
+        names = list(enrolment.class_stays(ctx.sheet(enrolment.CHILDREN)))
     elif spec.get("from_sheet"):
         for typed in ctx.sheet(spec["from_sheet"]):
             names.extend(v for v in typed.column(spec["from_field"]) if isinstance(v, str) and v)
@@ -124,6 +136,7 @@ def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
         member = fold(typed.columns[member_field][index]) if member_field and typed.columns[member_field][index] else ""
         counts[(member, day)] += 1
     members = _members(rule, ctx, rows)
+    stays = _member_stays(rule, ctx)
     outbreak = ctx.settings.outbreak_mode and rule.get("outbreak")
     label = rule.get("label", "记录")
     school_days = ctx.calendar.school_days(start, end)
@@ -136,8 +149,12 @@ def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
                 need = outbreak.get("daily_min", 2)
         key = fold(member)
         prefix = f"{member} " if member else ""
+        # A class is owed records only while it has children (入园日期..离园日期 of its children).
+        there = stays.get(member.strip(), enrolment.Stay())
+        if not there.overlaps(start, end):
+            continue
         if frequency == "school_day":
-            for day in school_days:
+            for day in (d for d in school_days if there.on(d)):
                 have = counts[(key, day)]
                 if have < need:
                     more = f"只有 {have} 次{label}，每天应有 {need} 次" if have else f"缺{label}"
@@ -145,7 +162,7 @@ def completeness(rule: Rule, ctx: Context) -> Iterator[Finding]:
                                         f"{member + ' ' if member else ''}{day}: {have} of {need} {rule.get('label_en', 'records')}",
                                         f"{member}|{day}")
         elif frequency == "school_week":
-            weeks = sorted({week_start(d) for d in school_days if week_start(d) + timedelta(days=6) < ctx.today})
+            weeks = sorted({week_start(d) for d in school_days if week_start(d) + timedelta(days=6) < ctx.today and there.on(d)})
             for monday in weeks:
                 have = sum(counts[(key, monday + timedelta(days=i))] for i in range(7))
                 if have < need:

@@ -11,9 +11,81 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-# A name (no digits, no separators), then grams: 20克, 20g, 20.5 克/人.
-_ITEM = re.compile(r"([^\d、，,;；/+\s:：]+?)\s*[:：]?\s*(\d+(?:\.\d+)?)\s*(?:克|g|G)(?:\s*/\s*人)?")
+# A number as typed: 20, 25.5, or with thousands separators (1,000: NFKC has made ， a comma).
+_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# Grams per unit. 毫升 is counted as grams (milk, soy milk, water are near 1 g/ml), and the
+# finding on the cell says so.
+UNIT_GRAMS = {"千克": 1000.0, "公斤": 1000.0, "kg": 1000.0, "克": 1.0, "g": 1.0, "两": 50.0, "斤": 500.0,
+              "毫升": 1.0, "ml": 1.0}
+_LIQUID = ("毫升", "ml")
+_UNIT = "|".join(sorted(UNIT_GRAMS, key=len, reverse=True))
+# A name (no digits, no separators), then an amount or a range of amounts, then a unit:
+# 20克, 20g, 20.5 克/人, 0.5斤, 20-30克, 200毫升.
+_ITEM = re.compile(
+    rf"(?P<name>[^\d、，,;；/+\s:：]+?)\s*[:：]?\s*"
+    rf"(?:(?P<low>{_NUMBER})\s*(?:-|~|至|到|—|–)\s*(?P<high>{_NUMBER})|(?P<one>{_NUMBER}))"
+    rf"\s*(?P<unit>{_UNIT})(?:\s*/\s*人)?",
+    re.IGNORECASE)
 _SEPARATORS = re.compile(r"[、，,;；/+\s:：]+")
+# Above this many grams of one ingredient per child a cell is a typing slip, not a recipe
+# (the pack's maximum for 每人用量 says the same for 食谱用料).
+LARGEST_GRAMS = 2000.0
+
+
+def _grams(text: str) -> float:
+    return float(text.replace(",", ""))
+
+
+def _shown(value: float) -> str:
+    return f"{value:g}"
+
+
+@dataclass
+class IngredientText:
+    """What a 主要食材 cell says: the (name, grams) counted, the text with no amount, what was
+    assumed to count it (a range's midpoint, 毫升 as grams), and what was typed but not counted."""
+
+    items: list[tuple[str, float]] = field(default_factory=list)
+    rest: str = ""
+    assumed: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)
+
+
+def read_ingredient_text(text: str, largest: float = LARGEST_GRAMS) -> IngredientText:
+    """Read a 主要食材 cell as cooks write it (`猪肉20-30克、牛奶200毫升、大米1两`)."""
+    normal = unicodedata.normalize("NFKC", text)
+    read = IngredientText()
+    for found in _ITEM.finditer(normal):
+        name, typed = found["name"].strip(), found[0].strip()
+        unit = found["unit"].lower() if found["unit"].isascii() else found["unit"]
+        factor = UNIT_GRAMS[unit]
+        if found["one"] is not None:
+            grams = _grams(found["one"]) * factor
+        else:
+            low, high = _grams(found["low"]) * factor, _grams(found["high"]) * factor
+            grams = (low + high) / 2
+            read.assumed.append(f"“{typed}”按中间值 {_shown(grams)} 克计")
+        if not 0 < grams <= largest:
+            reason = "是 0 克" if grams <= 0 else f"超过每人 {_shown(largest)} 克，不合常理（是不是多打了数字？）"
+            read.refused.append(f"“{typed}”{reason}，没有计入")
+            continue
+        if unit in _LIQUID:
+            read.assumed.append(f"“{typed}”按 1 毫升约 1 克计")
+        elif factor != 1.0:
+            read.assumed.append(f"“{typed}”按 {_shown(grams)} 克计")
+        read.items.append((name, grams))
+    read.rest = _SEPARATORS.sub(" ", _ITEM.sub(" ", normal)).strip()
+    return read
+
+
+def parse_ingredient_text(text: str) -> tuple[list[tuple[str, float]], str]:
+    """(name, grams) pairs in a 主要食材 cell, and the text left over that has no amount.
+
+    A cell without any amount (`猪肉、青菜`) gives no pairs: it lists ingredients, it does not
+    quantify them.
+    """
+    read = read_ingredient_text(text)
+    return read.items, read.rest
 
 
 @dataclass(frozen=True)
@@ -42,14 +114,3 @@ class IngredientUse:
     grams: float
     where: Where | None = None
 
-
-def parse_ingredient_text(text: str) -> tuple[list[tuple[str, float]], str]:
-    """(name, grams) pairs in a 主要食材 cell, and the text left over that has no amount.
-
-    A cell without any amount (`猪肉、青菜`) gives no pairs: it lists ingredients, it does not
-    quantify them.
-    """
-    normal = unicodedata.normalize("NFKC", text)
-    items = [(m[1].strip(), float(m[2])) for m in _ITEM.finditer(normal)]
-    rest = _SEPARATORS.sub(" ", _ITEM.sub(" ", normal)).strip()
-    return items, rest

@@ -9,9 +9,10 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
+from rules import enrolment
 from rules.model import ERROR, WARNING, Finding
 from rules.nutrition.foods import Food, FoodRowError, FoodTable, food_from_row, name_key
-from rules.nutrition.ingredients import IngredientUse, Where, parse_ingredient_text
+from rules.nutrition.ingredients import IngredientText, IngredientUse, Where, read_ingredient_text
 from rules.text import fold
 from rules.validate import TypedTable, finding
 
@@ -68,8 +69,8 @@ def _sheet_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUs
 
 
 def _quantified_cells(tables: Mapping[str, Sequence[TypedTable]]):
-    """(typed, index, day, [(name, grams)], text left without an amount) per 每周食谱 row whose
-    主要食材 cell gives amounts (猪肉（瘦）20克、青菜50克)."""
+    """(typed, index, day, what the cell says) per 每周食谱 row whose 主要食材 cell gives
+    amounts (猪肉（瘦）20克、青菜50克), counted or not."""
     for typed in tables.get(MENU, ()):
         if not typed.has(INGREDIENT_TEXT):
             continue
@@ -78,36 +79,50 @@ def _quantified_cells(tables: Mapping[str, Sequence[TypedTable]]):
             day, text = _day(days[index]), texts[index]
             if day is None or not dishes[index] or not isinstance(text, str):
                 continue
-            items, rest = parse_ingredient_text(text)
-            if items:
-                yield typed, index, day, items, rest
+            read = read_ingredient_text(text)
+            if read.items or read.refused:
+                yield typed, index, day, read
 
 
 def _cell_rows(tables: Mapping[str, Sequence[TypedTable]]) -> list[IngredientUse]:
     """Each ingredient of each quantified 主要食材 cell, as an ingredient row of its dish."""
     uses: list[IngredientUse] = []
-    for typed, index, day, items, _rest in _quantified_cells(tables):
+    for typed, index, day, read in _quantified_cells(tables):
         meal, dish = typed.column("餐次")[index] or None, str(typed.column("菜品名称")[index]).strip()
         where = _where(typed, index, INGREDIENT_TEXT)
-        uses.extend(IngredientUse(day, meal, dish, name, grams, where) for name, grams in items)
+        uses.extend(IngredientUse(day, meal, dish, name, grams, where) for name, grams in read.items)
     return uses
 
 
+def _cell_notes(read: IngredientText) -> tuple[str, str] | None:
+    """What a finding on a 主要食材 cell says: parts not counted, and how the rest was counted."""
+    zh: list[str] = list(read.refused)
+    en: list[str] = [f"not counted: {part}" for part in read.refused]
+    if read.rest:
+        zh.append(f"“{read.rest}”没有写克数，营养分析没有计入（请写成 猪肉（瘦）20克、青菜50克 这样）")
+        en.append(f"'{read.rest}' has no grams and is not counted (write 猪肉（瘦）20克、青菜50克)")
+    if read.assumed:
+        zh.append("营养分析里" + "，".join(read.assumed))
+        en.append("counted as: " + "; ".join(read.assumed))
+    if not zh:
+        return None
+    return "主要食材里" + "；".join(zh), "主要食材: " + "; ".join(en)
+
+
 def amountless_findings(tables: Mapping[str, Sequence[TypedTable]], rule: str) -> list[Finding]:
-    """A quantified 主要食材 cell that also names something without grams (葱少许): that part is
-    not counted, and the cell is what the analysis uses (食谱用料 does not list the dish)."""
+    """A quantified 主要食材 cell whose text is not all counted as written: a part without grams
+    (葱少许) or with an implausible amount (猪肉1,000,000克) is left out, a range counts its
+    midpoint and 毫升 count as grams, and the finding on the cell says which. Only where the cell
+    is what the analysis uses (食谱用料 does not list the dish)."""
     listed = listed_dishes(_sheet_rows(tables))
     found: list[Finding] = []
-    for typed, index, day, _items, rest in _quantified_cells(tables):
+    for typed, index, day, read in _quantified_cells(tables):
         dish = str(typed.column("菜品名称")[index]).strip()
-        if not rest or is_listed(listed, day, typed.column("餐次")[index], dish):
+        notes = _cell_notes(read)
+        if notes is None or is_listed(listed, day, typed.column("餐次")[index], dish):
             continue
-        found.append(finding(
-            typed, index, INGREDIENT_TEXT, rule, WARNING,
-            f"主要食材里“{rest}”没有写克数，营养分析没有计入（请写成 猪肉（瘦）20克、青菜50克 这样）",
-            f"'{rest}' in 主要食材 has no grams and is not counted (write 猪肉（瘦）20克、青菜50克)",
-            value=rest, kind="rule",
-        ))
+        found.append(finding(typed, index, INGREDIENT_TEXT, rule, WARNING, *notes,
+                             value=typed.raw_text(index, INGREDIENT_TEXT), kind="rule"))
     return found
 
 
@@ -147,15 +162,14 @@ def own_foods(tables: Mapping[str, Sequence[TypedTable]]) -> list[Food]:
     return foods
 
 
-def child_records(tables: Mapping[str, Sequence[TypedTable]]) -> list[tuple[date | None, str | None]] | None:
-    """(出生日期, 性别) of each child; None when there is no 幼儿健康档案 sheet at all."""
+def child_records(tables: Mapping[str, Sequence[TypedTable]], first: date | None = None,
+                  last: date | None = None) -> list[tuple[date | None, str | None]] | None:
+    """(出生日期, 性别) of each child (enrolled on a day of first..last when given, the same
+    child written twice once); None when there is no 幼儿健康档案 sheet at all."""
     if not tables.get(CHILDREN):
         return None
-    records: list[tuple[date | None, str | None]] = []
-    for typed in tables[CHILDREN]:
-        births, sexes = typed.column("出生日期"), typed.column("性别")
-        records.extend((_day(b), s) for b, s in zip(births, sexes, strict=True))
-    return records
+    rows = enrolment.enrolled(tables[CHILDREN], first, last) if first and last else enrolment.records(tables[CHILDREN])
+    return [(_day(typed.column("出生日期")[index]), typed.column("性别")[index]) for typed, index in rows]
 
 
 def attendance(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, int]:

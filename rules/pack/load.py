@@ -73,6 +73,7 @@ def load_pack(data: Any, *, shape_checked: bool = False) -> Pack:
             aliases=tuple(raw.get("aliases", ())),
             description=raw.get("description", ""),
             key_fields=tuple(raw.get("keyFields", ())),
+            unique_key=raw.get("uniqueKey", False),
             missing_values=frozenset(raw.get("missingValues", default_missing)),
             optional=raw.get("optional", False),
         )

@@ -91,6 +91,7 @@ SHEET = _closed(
     aliases=_STRINGS,
     description={"type": "string"},
     keyFields=_STRINGS,
+    uniqueKey={"type": "boolean"},
     optional={"type": "boolean"},
     missingValues={"type": "array", "items": {"type": "string"}},
     fields={"type": "array", "minItems": 1, "items": FIELD},

@@ -72,6 +72,7 @@ class SheetSpec:
     aliases: tuple[str, ...] = ()
     description: str = ""
     key_fields: tuple[str, ...] = ()
+    unique_key: bool = False  # two rows with the same key fields are one thing written twice
     missing_values: frozenset[str] = frozenset({""})
     rules: list[RuleSpec] = field(default_factory=list)
     figures: list[FigureSpec] = field(default_factory=list)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from rules import enrolment
 from rules.calendar import SchoolCalendar, Term
 from rules.kinds.base import as_date  # noqa: F401 - the figures' modules take it from here
 from rules.pack.spec import Pack
@@ -101,6 +102,21 @@ class Window:
         for typed in self.sheet(sheet_id):
             for index in range(len(typed)):
                 yield typed, index
+
+    def children(self) -> Iterator[tuple[TypedTable, int]]:
+        """The children enrolled on any day of the window (入园日期..离园日期), each once."""
+        return enrolment.enrolled(self.sheet(enrolment.CHILDREN), self.term.start, self.end)
+
+    @property
+    def current(self) -> bool:
+        """Whether the window reaches today: only then does a row without a date say anything
+        about it (the sheet holds the state as of today)."""
+        return self.term.start <= self.today <= self.term.end + timedelta(days=1)
+
+    def known(self, day: date | None) -> bool:
+        """Whether a row whose state is as of `day` (上次检查日期, 签订日期) tells about this
+        window: a date after the window's end is a later state that hides the window's."""
+        return self.current if day is None else day <= self.end
 
     def dated(self, sheet_id: str, date_field: str) -> Iterator[tuple[TypedTable, int, date]]:
         """Rows whose date falls in the term, up to `end`."""

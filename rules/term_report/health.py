@@ -8,7 +8,9 @@ from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 
+from rules import enrolment
 from rules.calendar import week_start
+from rules.figures import counted_rows
 from rules.kinds.base import condition_holds
 from rules.term_report.base import Figure, Window, as_date, filled, item, rate, ref, value
 from rules.text import fold
@@ -21,14 +23,15 @@ def declared_figures(w: Window) -> list[Figure]:
     for sheet in w.pack.sheets:
         for spec in sheet.figures:
             rows = [(t, i, all(t.has(c["field"]) for c in spec.count) and condition_holds(t, i, list(spec.count)),
-                     item(t, i, *sheet.key_fields[:1], "班级")) for t, i in w.rows(sheet.id)]
+                     item(t, i, *sheet.key_fields[:1], "班级"))
+                    for t, i in counted_rows(sheet.id, w.sheet(sheet.id), w.term.start, w.end)]
             made.append(rate(spec.id, spec.label, spec.label_en, rows))
     return made
 
 
 def catch_up_rate(w: Window) -> Figure:
     rows = [(t, i, value(t, i, "补种完成日期") is not None, item(t, i, "姓名", "需补种疫苗"))
-            for t, i in w.rows("children") if filled(value(t, i, "需补种疫苗"))]
+            for t, i in w.children() if filled(value(t, i, "需补种疫苗"))]
     return rate("catch_up_completion_rate", "补种完成率", "Catch-up vaccinations completed", rows)
 
 
@@ -37,8 +40,10 @@ def periodic_exam_rate(w: Window) -> Figure:
     as the periodic_exam rule counts it)."""
     interval = w.param("periodic_exam", "interval", {}) or {}
     rows = []
-    for t, i in w.rows("children"):
+    for t, i in w.children():
         last = as_date(value(t, i, "上次体检日期"))
+        if last is not None and last > w.end:
+            continue  # examined after the window: the sheet no longer says when before
         if last is not None and w.term.start <= last <= w.end:
             rows.append((t, i, True, ""))
             continue
@@ -54,7 +59,7 @@ def periodic_exam_rate(w: Window) -> Figure:
 
 def weak_children_followed(w: Window) -> Figure:
     rows = []
-    for t, i in w.rows("children"):
+    for t, i in w.children():
         if value(t, i, "体弱儿") is not True:
             continue
         follow = as_date(value(t, i, "下次随访日期"))
@@ -66,11 +71,11 @@ def _classes(w: Window) -> list[str]:
     """The classes owed a daily check: the config's list, else 幼儿健康档案's, else the sheet's own."""
     if w.classes:
         return list(dict.fromkeys(c.strip() for c in w.classes))
-    for sheet_id in ("children", "health_checks"):
-        names = [v.strip() for t, i in w.rows(sheet_id) if isinstance(v := value(t, i, "班级"), str) and v.strip()]
-        if names:
-            return list(dict.fromkeys(names))
-    return []
+    stays = enrolment.class_stays(w.sheet(enrolment.CHILDREN))
+    if stays:
+        return [name for name, there in stays.items() if there.overlaps(w.term.start, w.end)]
+    names = [v.strip() for t, i in w.rows("health_checks") if isinstance(v := value(t, i, "班级"), str) and v.strip()]
+    return list(dict.fromkeys(names))
 
 
 def health_check_figures(w: Window) -> list[Figure]:
@@ -79,6 +84,8 @@ def health_check_figures(w: Window) -> list[Figure]:
     start = w.counting_from([day for _, _, day in rows])
     days = w.calendar.school_days(start, w.last_day) if start and start <= w.last_day else []
     classes = _classes(w)
+    # A class is owed a check only on the days it has children (入园日期..离园日期).
+    stays = {} if w.classes else enrolment.class_stays(w.sheet(enrolment.CHILDREN))
     morning: dict[tuple[str, date], list] = {}
     noon: dict[tuple[str, date], list] = {}
     for t, i, day in rows:
@@ -93,7 +100,7 @@ def health_check_figures(w: Window) -> list[Figure]:
     for figure_id, label, label_en, done in (
             ("morning_check_completeness", "晨检记录完整率（班·日）", "Morning checks recorded (class-days)", morning),
             ("noon_check_completeness", "午检记录完整率（班·日）", "Noon checks recorded (class-days)", noon)):
-        due = [(c, d) for d in days for c in classes]
+        due = [(c, d) for d in days for c in classes if stays.get(c, enrolment.Stay()).on(d)]
         have = [key for key in due if (fold(key[0]), key[1]) in done]
         figures.append(Figure(figure_id, label, label_en, numerator=len(have), denominator=len(due),
                               counted=[r for c, d in have for r in done[(fold(c), d)]],

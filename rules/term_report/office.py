@@ -18,6 +18,8 @@ def asset_stocktake(w: Window) -> Figure:
         if same(value(t, i, "状态"), "报废") or (bought is not None and bought > w.end):
             continue
         done = as_date(value(t, i, "上次盘点日期"))
+        if done is not None and done > w.end:
+            continue  # counted after the window: the sheet no longer says whether it was then
         rows.append((t, i, done is not None and done in w.term, item(t, i, "资产编号", "名称")))
     return rate("asset_stocktake_rate", "固定资产学期盘点率", "Assets counted in the term's stocktake", rows)
 

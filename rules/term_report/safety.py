@@ -16,6 +16,8 @@ def inspections_on_time(w: Window) -> Figure:
     rows = []
     for t, i in w.rows("inspections"):
         last = as_date(value(t, i, "上次检查日期"))
+        if not w.known(last):
+            continue
         days = value(t, i, "检查周期") or interval.get("by_category", {}).get(value(t, i, "类别")) \
             or interval.get("default_days", 30)
         ok = last is not None and last + timedelta(days=int(days)) >= w.as_of
@@ -74,7 +76,7 @@ def drill_figures(w: Window) -> list[Figure]:
 
 def responsibility_signed(w: Window) -> Figure:
     rows = [(t, i, (d := as_date(value(t, i, "签订日期"))) is not None and d in w.term, item(t, i, "姓名", "岗位"))
-            for t, i in w.rows("responsibility")]
+            for t, i in w.rows("responsibility") if w.known(as_date(value(t, i, "签订日期")))]
     return rate("responsibility_signed_rate", "安全责任书签订率", "Safety responsibility letters signed", rows)
 
 

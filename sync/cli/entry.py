@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from rules.model import Finding
+from sync.cli import arguments
 from sync.config import loader as config_module
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for, read_pack
@@ -66,13 +67,6 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}：{_zh(message)}（用 {self.prog} --help 查看用法）")
 
 
-def _today(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2026-11-25，实际是 {text!r}") from None
-
-
 def _prog() -> str:
     """`houqin` when installed and started as the command, else the module form."""
     return "houqin" if Path(sys.argv[0]).stem.lower() in ("houqin", "houqinw") else "python -m sync"
@@ -90,7 +84,9 @@ class Common:
     """What commands declared outside sync/cli/ use to declare their arguments like these."""
 
     sources: Callable[[argparse.ArgumentParser], None] = add_sources
-    day: Callable[[str], date] = _today
+    day: Callable[[str], date] = arguments.day
+    month: Callable[[str], tuple[int, int]] = arguments.month
+    term: Callable[[str], str] = arguments.term
 
 
 @dataclass(frozen=True)

@@ -236,7 +236,7 @@ def basic_string(text: str) -> str:
 
 def literal_string(text: str) -> str:
     """A TOML literal string ('...') when possible, so that Windows paths read as typed."""
-    if "'" not in text and not any(ord(c) < 32 for c in text):
+    if "'" not in text and not any(ord(c) < 32 or ord(c) == 127 for c in text):
         return f"'{text}'"
     return basic_string(text)
 

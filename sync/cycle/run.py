@@ -104,7 +104,11 @@ def check(config: Config, pack: Pack, today: date, sources: list[Source] | None 
     config = applied.config
     rule_findings, summary = evaluate(result.tables, pack, Settings.of(config, today, foods=shipped_foods()))
     result.findings.extend(rule_findings)
-    nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
+    try:
+        nutrition_findings, summary["nutrition"] = nutrition.monthly(result.tables, config.nutrition, today)
+    except Exception as exc:  # noqa: BLE001 - the analysis's bug costs its figures, never the cycle
+        logging.getLogger("houqin").exception("营养分析计算失败")
+        nutrition_findings = [nutrition.failed(exc)]
     result.findings.extend(nutrition_findings)
     result.people = assign_owners(result.findings, result.tables, applied.receives)
     result.summary = summarise(result.findings, summary)

@@ -19,6 +19,7 @@ from sync.config.pack_file import read_pack
 from sync.demo import recipes
 from sync.demo.layout import add_pack_sheet, write_rows
 from sync.demo.registers import Registers
+from sync.output import xlsx_text
 
 CLASSES = ["小一班", "中一班", "大一班"]
 STAFF = ["张老师", "李老师", "王老师", "陈阿姨", "刘师傅", "赵园长"]
@@ -202,6 +203,12 @@ class DemoData:
         rows[10].update({"上次体检日期": t(-355)})  # yearly exam due in 10 days
         rows[11].update({"出生日期": "2022.13.01"})  # no such month
         rows[12].update({"出生日期": f"{birth_text(rows[12]['出生日期'])}"})
+        # A leaving date typed before the admission date: an error on the row, and no day enrolled
+        # (so not in the figures: 入园体检率 stays over the 42 children above).
+        admitted = date(admission_year - 2, 9, 1)
+        rows.append({"姓名": "吴小雨", "班级": "大一班", "出生日期": date(self.today.year - 5, 7, 7), "入园日期": admitted,
+                     "离园日期": admitted - timedelta(days=31), "入园体检日期": admitted - timedelta(days=20),
+                     "接种证查验": "已查验", "上次体检日期": t(-30), "体弱儿": "否"})
         return rows
 
     def health_checks(self) -> list[dict[str, Any]]:
@@ -399,7 +406,7 @@ def write_demo(folder: Path, today: date | None = None) -> list[Path]:
             write_rows(sheet, spec, rows_by_sheet[sheet_id], header_row=2 if title else 1)
         path = folder / filename
         temporary = path.with_name(f".{filename}.tmp")
-        workbook.save(temporary)
+        xlsx_text.save(workbook, temporary)
         temporary.replace(path)
         written.append(path)
     return written

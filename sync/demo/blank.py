@@ -15,6 +15,7 @@ from rules.settings_sheet import RULES
 from rules.settings_sheet.rule_settings import HEADERS, tunables
 from rules.settings_sheet.values import SEVERITY_SHOWN, shown
 from sync.demo.layout import add_pack_sheet, guide_sheet
+from sync.output import xlsx_text
 
 
 def write_empty_workbook(pack: Pack, out: Path) -> Path:
@@ -27,7 +28,7 @@ def write_empty_workbook(pack: Pack, out: Path) -> Path:
         sheet = add_pack_sheet(workbook, spec)
         if spec.id == RULES:
             fill_rule_settings(sheet, pack)
-    workbook.save(out)
+    xlsx_text.save(workbook, out)
     return out
 
 

@@ -125,11 +125,26 @@ def windows_user() -> str:
 # --- Linux -----------------------------------------------------------------------------------
 
 def _unit_quote(word: str) -> str:
-    """One ExecStart= word: quoted, with systemd's specifiers (%) and quotes escaped."""
-    return '"' + word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%") + '"'
+    """One ExecStart= word: quoted per systemd.service(5) "Command lines": backslash and
+    double quote escaped, specifiers (%) and variable expansion ($) doubled."""
+    escaped = word.replace("\\", "\\\\").replace('"', '\\"').replace("%", "%%").replace("$", "$$")
+    return f'"{escaped}"'
+
+
+def refuse_unit_breaking(path: PurePath) -> None:
+    """A unit file is lines of settings: a newline (or any control character) in a path would
+    end ExecStart= and start a setting of its own (ExecStartPre=…). No quoting prevents that
+    everywhere (WorkingDirectory= takes no quotes), so such a path is refused."""
+    text = str(path)
+    for position, char in enumerate(text, 1):
+        if ord(char) < 32 or ord(char) == 127:
+            raise AutostartError(f"路径 {text!r} 的第 {position} 个字符是控制字符（{char!r}），systemd 的服务文件无法安全地写入它；"
+                                 "请把配置文件放到名称里没有换行等特殊字符的文件夹，再运行 houqin autostart install")
 
 
 def systemd_unit(launch: Launch) -> str:
+    for path in (launch.program, launch.workdir, *map(PurePath, launch.arguments)):
+        refuse_unit_breaking(path)
     command = " ".join(_unit_quote(word) for word in (str(launch.program), *launch.arguments))
     return (
         "[Unit]\n"
@@ -183,15 +198,30 @@ def install(config_file: Path, var_dir: Path, start: bool = True) -> str:
             _run(schtasks_run())
         return (f"已创建计划任务“{TASK_NAME}”：每次登录 Windows 后自动启动 Houqin（{launch.program}）。"
                 + ("现在已经启动。" if start else ""))
+    text = systemd_unit(launch)  # refused before anything is written
     unit = unit_path()
+    before = unit.read_bytes() if unit.exists() else None
     unit.parent.mkdir(parents=True, exist_ok=True)
-    unit.write_text(systemd_unit(launch), encoding="utf-8")
+    unit.write_text(text, encoding="utf-8")
     for args in (("daemon-reload",), ("enable", "--now", UNIT_NAME) if start else ("enable", UNIT_NAME)):
         done = _systemctl(*args)
         if done.returncode != 0:
-            raise AutostartError(f"已写入 {unit}，但 systemctl --user {' '.join(args)} 失败：{(done.stderr or done.stdout).strip()}。"
-                                 f"登录到桌面后再运行一次 houqin autostart install，或手动运行 systemctl --user enable --now {UNIT_NAME}")
+            # A unit file that systemd was never told about starts nothing: do not leave it
+            # behind as if autostart were set up (the one there before, if any, is put back).
+            if before is None:
+                unit.unlink(missing_ok=True)
+                kept = f"没有留下 {unit}"
+            else:
+                unit.write_bytes(before)
+                kept = f"{unit} 恢复为原来的内容"
+            raise AutostartError(f"没有设置自动启动：systemctl --user {' '.join(args)} 失败（{_said(done)}），{kept}。"
+                                 f"请登录到桌面后再运行一次 houqin autostart install"
+                                 f"（通过 SSH 登录时先运行 loginctl enable-linger），或手动运行 systemctl --user enable --now {UNIT_NAME}")
     return f"已启用 systemd 用户服务 {UNIT_NAME}（{unit}）：登录后自动启动 Houqin。"
+
+
+def _said(done: subprocess.CompletedProcess) -> str:
+    return (done.stderr or done.stdout).strip() or f"返回 {done.returncode}"
 
 
 def remove() -> str:
@@ -203,8 +233,13 @@ def remove() -> str:
     unit = unit_path()
     if not unit.exists():
         return f"没有找到 {unit}，无需删除。"
-    _systemctl("disable", "--now", UNIT_NAME)
+    stopped = _systemctl("disable", "--now", UNIT_NAME)
     unit.unlink()
+    # What `disable` would have removed, so that nothing starts at the next login either way.
+    (unit.parent / "default.target.wants" / UNIT_NAME).unlink(missing_ok=True)
+    if stopped.returncode != 0:
+        raise AutostartError(f"已删除 {unit}，下次登录不会再自动启动；但 systemctl --user disable --now 失败（{_said(stopped)}），"
+                             f"正在运行的 Houqin 没有停止：请在它的窗口里按 Ctrl+C，或注销后重新登录")
     _systemctl("daemon-reload")
     return f"已停止并删除 systemd 用户服务 {UNIT_NAME}。"
 
@@ -219,6 +254,9 @@ def status() -> tuple[bool, str]:
     unit = unit_path()
     if not unit.exists():
         return False, f"未设置自动启动（没有 {unit}）。"
-    enabled = _systemctl("is-enabled", UNIT_NAME).stdout.strip() or "未知"
+    enabled = _systemctl("is-enabled", UNIT_NAME)
+    if enabled.returncode != 0 or enabled.stdout.strip() != "enabled":
+        return False, (f"已写入 {unit}，但没有启用，登录后不会自动启动（systemctl --user is-enabled：{_said(enabled)}）；"
+                       "请运行 houqin autostart install")
     active = _systemctl("is-active", UNIT_NAME).stdout.strip() or "未知"
-    return True, f"已写入 {unit}；启用状态：{enabled}，运行状态：{active}。"
+    return True, f"已设置自动启动：{unit}；启用状态：enabled，运行状态：{active}。"

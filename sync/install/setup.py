@@ -96,17 +96,33 @@ def _folder(args: argparse.Namespace) -> Path:
     raise SetupError("三次都没有找到共享文件夹，请确认后重新运行 houqin setup")
 
 
+# Names a staff member can recognise for the control characters a paste or a terminal slips in.
+_CONTROL_NAMES = {"\r": "回车符 \\r", "\n": "换行符 \\n", "\t": "制表符 \\t", "\x7f": "删除符 \\x7f"}
+
+
+def refuse_control_characters(what: str, text: str) -> str:
+    """The answer as given, or SetupError naming the invisible character and where it is: a
+    password with one could never be typed at the login page, a name would print oddly."""
+    for position, char in enumerate(text, 1):
+        if ord(char) < 32 or 127 <= ord(char) < 160:
+            name = _CONTROL_NAMES.get(char, f"控制字符 \\x{ord(char):02x}")
+            raise SetupError(f"{what}里有看不见的{name}（第 {position} 个字符），请重新输入，不要带这个字符")
+    return text
+
+
 def gather(args: argparse.Namespace) -> Answers:
     answers = Answers(folder=_folder(args))
-    answers.name = args.name if args.name is not None else (_ask("幼儿园名称") or "")
+    answers.name = refuse_control_characters(
+        "幼儿园名称", args.name if args.name is not None else (_ask("幼儿园名称") or ""))
     classes = args.classes if args.classes is not None else _ask("班级（用逗号分开；不填时取“幼儿健康档案”里出现的班级）")
-    answers.classes = split_classes(classes or "")
+    answers.classes = [refuse_control_characters("班级", name) for name in split_classes(classes or "")]
     if args.no_password:
         answers.password = ""
     elif args.password is not None:
         answers.password = args.password
     else:
         answers.password = _ask("状态页密码（只在这台电脑上看状态页可以不设，直接回车）", secret=True) or ""
+    refuse_control_characters("状态页密码", answers.password)
     if args.lan is not None:
         answers.lan = args.lan
     elif answers.password:

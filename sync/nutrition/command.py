@@ -4,7 +4,6 @@ text, JSON or the xlsx report the nurse files."""
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,26 +19,12 @@ class PeriodError(HouqinError, ValueError):
     """Arguments that do not make one period (or one output file): one message, exit 2."""
 
 
-def _month(text: str) -> Period:
-    found = re.fullmatch(r"(\d{4})-(\d{1,2})", text.strip())
-    if not found or not 1 <= int(found[2]) <= 12:
-        raise argparse.ArgumentTypeError(f"月份应写成 YYYY-MM，例如 2026-11，实际是 {text!r}")
-    return Period.month(int(found[1]), int(found[2]))
-
-
-def _day(text: str) -> date:
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"日期应写成 YYYY-MM-DD，例如 2026-11-01，实际是 {text!r}") from None
-
-
 def arguments(sub: argparse.ArgumentParser, common) -> None:
     """The command's arguments (sync/cli/entry.py's COMMANDS lists it)."""
     common.sources(sub)
-    sub.add_argument("--month", type=_month, help="分析哪个月，例如 2026-11（默认上个月，最近的完整月份）")
-    sub.add_argument("--from", dest="start", type=_day, help="自定时段的第一天，例如 2026-10-01（与 --to 一起用）")
-    sub.add_argument("--to", dest="end", type=_day, help="自定时段的最后一天，例如 2026-12-31")
+    sub.add_argument("--month", type=lambda text: Period.month(*common.month(text)), help="分析哪个月，例如 2026-11（默认上个月，最近的完整月份）")
+    sub.add_argument("--from", dest="start", type=common.day, help="自定时段的第一天，例如 2026-10-01（与 --to 一起用）")
+    sub.add_argument("--to", dest="end", type=common.day, help="自定时段的最后一天，例如 2026-12-31")
     sub.add_argument("--format", choices=["text", "json", "xlsx"], default="text", help="输出格式：text（默认）、json 或 xlsx")
     sub.add_argument("--out", help="写到哪个文件（xlsx 默认 膳食营养分析_月份.xlsx）")
 

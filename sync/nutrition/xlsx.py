@@ -16,6 +16,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from rules.nutrition import Analysis, Food, FoodTable, NutritionSettings
 from rules.nutrition.analysis import CORE, REPORT_SHEET, SHARE_LABELS
 from rules.nutrition.foods import LABELS, NUTRIENT_KEYS, UNITS
+from sync.output import xlsx_text
 from sync.output.files import mark
 from sync.output.printed import fit_a4, page_break_before, title_rows, titled
 
@@ -176,7 +177,7 @@ def write_report(analysis: Analysis, settings: NutritionSettings, foods: FoodTab
     _menu_sheet(workbook.create_sheet("带量食谱"), analysis, school)
     _sources(workbook.create_sheet("食物来源"), [foods.find(name) for name in analysis.foods_used])
     mark(workbook.properties)
-    workbook.save(path)
+    xlsx_text.save(workbook, path)
     return path
 
 

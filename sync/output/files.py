@@ -73,10 +73,14 @@ def write_output(out: Path, write: Callable[[Path], object]) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         write(temporary)
         os.replace(temporary, out)
+    except IsADirectoryError:  # a folder appeared at the name while the report was made
+        raise OutputError(f"{out} 是一个文件夹，不是文件；--out 请写一个文件名") from None
+    except (FileExistsError, NotADirectoryError):
+        raise OutputError(f"无法写入 {out}：路径中有一部分是文件，不是文件夹") from None
     except PermissionError:
         raise OutputError(f"无法写入 {out}：没有写入 {out.parent} 的权限（只读的文件夹或文件），请换一个位置") from None
     except OSError as exc:
-        raise OutputError(f"无法写入 {out}：{exc.strerror or exc}") from None
+        raise OutputError(f"无法写入 {out}：{exc.strerror or exc}（错误号 {exc.errno}）") from None
     finally:
         temporary.unlink(missing_ok=True)
 

@@ -16,7 +16,7 @@ def arguments(report: argparse.ArgumentParser, common) -> None:
     """The command's arguments (sync/cli/entry.py's COMMANDS lists it)."""
     day = common.day
     common.sources(report)
-    report.add_argument("--term", help="学期名称，例如 2026年秋季学期（默认本学期）")
+    report.add_argument("--term", type=common.term, help="学期名称，例如 2026年秋季学期（默认本学期）")
     report.add_argument("--from", dest="start", type=day, help="自定起止：开始日期 YYYY-MM-DD（与 --to 一起用）")
     report.add_argument("--to", dest="end", type=day, help="自定起止：结束日期 YYYY-MM-DD")
     report.add_argument("--today", type=day, help="按哪一天统计（默认今天）")

@@ -11,6 +11,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.styles import Alignment, Font, PatternFill
 
+from sync.output import xlsx_text
 from sync.output.files import mark
 from sync.output.printed import fit_a4, page_break_before, title_rows, titled
 from sync.report.wording import shown_value
@@ -102,5 +103,5 @@ def write_xlsx(report: dict[str, Any], path: Path) -> Path:
     _figures_sheet(book.active, report)
     _months_sheet(book.create_sheet("按月"), report)
     mark(book.properties)
-    book.save(path)
+    xlsx_text.save(book, path)
     return path
