@@ -58,7 +58,7 @@ def growth_figures(w: Window) -> list[Figure]:
         child = value(t, i, "幼儿姓名")
         if isinstance(child, str) and (fold(child) not in latest or day >= latest[fold(child)][2]):
             latest[fold(child)] = (t, i, day)
-    enrolled = [(t, i, fold(n) in latest, item(t, i, "姓名", "班级")) for t, i in w.rows("children")
+    enrolled = [(t, i, fold(n) in latest, item(t, i, "姓名", "班级")) for t, i in w.children()
                 if isinstance(n := value(t, i, "姓名"), str)]
     figures = [rate("growth_exam_rate", "体检率（本学期已测/在册）", "Children measured this term", enrolled)]
     conditions: dict[str, list] = {name: [] for name in ("低体重", "生长迟缓", "消瘦", "超重", "肥胖", "贫血")}
@@ -106,8 +106,10 @@ def repairs(w: Window) -> list[Figure]:
 def committee_held(w: Window) -> Figure:
     """Months of the term so far with a 膳委会 meeting, over the months with school days."""
     rows = list(w.dated("menu_committee", "日期"))
-    start = w.counting_from([d for _, _, d in rows]) or w.term.start
-    months = sorted({d.replace(day=1) for d in w.calendar.school_days(start, w.last_day)}) if start <= w.last_day else []
+    # Owed from the first meeting of the term on, like the weekly meetings: none before a first record.
+    start = w.counting_from([d for _, _, d in rows])
+    months = (sorted({d.replace(day=1) for d in w.calendar.school_days(start, w.last_day)})
+              if start is not None and start <= w.last_day else [])
     held = {d.replace(day=1) for _, _, d in rows}
     return Figure("committee_held", "膳委会按月召开（有会议的月/在园月）", "Menu committee met (months)",
                   numerator=sum(1 for m in months if m in held), denominator=len(months),
@@ -122,7 +124,8 @@ def letter_topics(w: Window) -> Figure:
     letters = [(t, i, fold(str(value(t, i, "主题") or ""))) for t, i, _ in w.dated("bulletins", "日期")
                if same(value(t, i, "类型"), "告家长书")]
     rows, counted = [], []
-    for topic, entry in topics.items():
+    # Judged once the window holds a letter at all, as the topic rule does (rules/kinds/health.py).
+    for topic, entry in topics.items() if letters else ():
         if entry.get("terms") and season not in entry["terms"]:
             continue
         words = [fold(x) for x in entry.get("words") or [topic]]
@@ -132,5 +135,5 @@ def letter_topics(w: Window) -> Figure:
     covered = [r for r in rows if r]
     return Figure("letter_topics_covered", "告家长书必讲主题已覆盖", "Parent letter topics covered",
                   numerator=len(covered), denominator=len(rows), counted=counted,
-                  missing=[t for t, entry in topics.items() if (not entry.get("terms") or season in entry["terms"])
-                           and t not in covered], parts={"covered": covered})
+                  missing=[t for t in topics if letters and t not in covered
+                           and (not topics[t].get("terms") or season in topics[t]["terms"])], parts={"covered": covered})
