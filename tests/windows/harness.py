@@ -46,6 +46,8 @@ SUBSET = ["tests/test_cli.py", "tests/test_console_output.py", "tests/test_xlsx_
 MACHINE_EXAMPLES = "25"
 # The console code pages: Wine takes the ANSI code page from the Unix locale.
 CODE_PAGES = {"cp936": "zh_CN.UTF-8", "cp1252": "en_US.UTF-8"}
+# Raise when make_python or the installs change: the built Pythons are made again.
+LAYOUT = "windows-python-1"
 
 
 def wine_binary() -> str:
@@ -56,7 +58,11 @@ def wine_binary() -> str:
 
 
 def wine_env(lang: str = CODE_PAGES["cp936"], **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "VIRTUAL_ENV", "DISPLAY"))}
+    # Wine hands the Unix environment to Windows programs. Without PYTHONDONTWRITEBYTECODE the
+    # source tree's bytecode is cached (in __pycache__, tagged cpython-313): each import under
+    # Wine costs much more than here.
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("PYTEST", "VIRTUAL_ENV", "DISPLAY", "PYTHONDONTWRITEBYTECODE", "PYTHONPATH"))}
     # No Gecko/Mono installers at the prefix's creation; no debug noise on stderr.
     env.update(WINEPREFIX=str(PREFIX), WINEDEBUG="-all", WINEDLLOVERRIDES="mscoree,mshtml=", LANG=lang,
                LC_ALL=lang, **extra)
@@ -198,7 +204,6 @@ def prepare() -> None:
     """Everything `make test-windows` needs, each part once."""
     BUILD.mkdir(parents=True, exist_ok=True)
     step("prefix", [], lambda: wine(["wineboot", "-i"], check=False))
-    keep_wineserver()
     step("stub-dll", [HERE / "bcryptprimitives.c", HERE / "bcryptprimitives.def"], make_stub_dll)
     step("wheels", [ROOT / "requirements.txt", ROOT / "requirements-dev.txt", ROOT / "pyproject.toml", EMBED],
          make_wheels)
@@ -209,7 +214,7 @@ def prepare() -> None:
         make_python(PYTHON, with_source=True)
         windows_pip(PYTHON, *[r.split("==")[0] for r in runtime], *[r.split("==")[0] for r in tools])
 
-    step("python", [ROOT / "requirements.txt", ROOT / "requirements-dev.txt", Path(__file__), EMBED],
+    step("python", [ROOT / "requirements.txt", ROOT / "requirements-dev.txt", LAYOUT, EMBED],
          python_with_tools)
 
     def bundle_python() -> None:
@@ -219,7 +224,7 @@ def prepare() -> None:
     # The Houqin wheel changes with every source change: its copy is rebuilt with the sources.
     sources = sorted(p for package in ("sync", "rules", "webapp") for p in (ROOT / package).rglob("*")
                      if p.is_file() and "__pycache__" not in p.parts)
-    step("bundle-python", [*sources, ROOT / "requirements.txt", Path(__file__)], rebuild_houqin_then(bundle_python))
+    step("bundle-python", [*sources, ROOT / "requirements.txt", LAYOUT], rebuild_houqin_then(bundle_python))
 
 
 def rebuild_houqin_then(then):
@@ -236,10 +241,22 @@ def rebuild_houqin_then(then):
     return run
 
 
-def keep_wineserver() -> None:
-    """One wineserver for the whole run: without it each Windows process starts Wine anew
-    (seconds each). It ends by itself a minute after the last Windows process."""
-    subprocess.run([shutil.which("wineserver") or "/usr/lib/wine/wineserver", "-p60"], env=wine_env(), check=False)
+class KeepWineUp:
+    """One Windows process alive for the whole run: without one, wineserver and Wine's services
+    end with each Windows process and start again with the next (seconds each time)."""
+
+    def __enter__(self):
+        self.child = None
+        if (PYTHON / "python.exe").exists():
+            self.child = subprocess.Popen([wine_binary(), to_windows(PYTHON / "python.exe"), "-c",
+                                           "import time; time.sleep(7200)"], stdin=subprocess.PIPE,
+                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=wine_env())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.child is not None:
+            self.child.terminate()
+            self.child.wait(timeout=60)
 
 
 def run_pytest(args: list[str]) -> int:
@@ -270,13 +287,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
     prepare()
-    if options.what == "pytest":
-        return run_pytest(options.args)
-    if options.what == "python":
-        done = wine([to_windows(PYTHON / "python.exe"), *options.args], check=False)
-        sys.stdout.buffer.write(done.stdout)
-        sys.stderr.buffer.write(done.stderr)
-        return done.returncode
+    with KeepWineUp():
+        if options.what == "pytest":
+            return run_pytest(options.args)
+        if options.what == "python":
+            done = wine([to_windows(PYTHON / "python.exe"), *options.args], check=False)
+            sys.stdout.buffer.write(done.stdout)
+            sys.stderr.buffer.write(done.stderr)
+            return done.returncode
     return 0
 
 
