@@ -200,8 +200,8 @@ def requirement_names(path: Path) -> list[str]:
             if line.strip() and not line.startswith(("#", "-r"))]
 
 
-def prepare() -> None:
-    """Everything `make test-windows` needs, each part once."""
+def prepare(bundle: bool = True) -> None:
+    """Everything `make test-windows` needs, each part once (`bundle`: the launchers' Python too)."""
     BUILD.mkdir(parents=True, exist_ok=True)
     step("prefix", [], lambda: wine(["wineboot", "-i"], check=False))
     step("stub-dll", [HERE / "bcryptprimitives.c", HERE / "bcryptprimitives.def"], make_stub_dll)
@@ -224,7 +224,8 @@ def prepare() -> None:
     # The Houqin wheel changes with every source change: its copy is rebuilt with the sources.
     sources = sorted(p for package in ("sync", "rules", "webapp") for p in (ROOT / package).rglob("*")
                      if p.is_file() and "__pycache__" not in p.parts)
-    step("bundle-python", [*sources, ROOT / "requirements.txt", LAYOUT], rebuild_houqin_then(bundle_python))
+    if bundle:
+        step("bundle-python", [*sources, ROOT / "requirements.txt", LAYOUT], rebuild_houqin_then(bundle_python))
 
 
 def rebuild_houqin_then(then):
@@ -286,7 +287,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=("prepare", "pytest", "python"))
     parser.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
-    prepare()
+    # The bundle's Python is made again with every source change: only for the runs that use it.
+    targets = options.args if options.what == "pytest" and options.args else SUBSET
+    prepare(bundle=any("windows" in t and "writeback" not in t or "bundle_launchers" in t for t in targets))
     with KeepWineUp():
         if options.what == "pytest":
             return run_pytest(options.args)
