@@ -43,19 +43,18 @@ def quiet_on_closed_pipe(run: Callable[[], int]) -> int:
         _silence_stdout()
         return 0
     except OSError as exc:
-        # Windows reports a write into a closed pipe as EINVAL at times, not as EPIPE.
-        if exc.errno == 22 and sys.stdout is not None and _stdout_broken():
+        # Windows reports a write into a closed pipe as EINVAL (no file name), not as EPIPE.
+        if exc.errno == 22 and exc.filename is None and sys.stdout is not None and not _is_console():
             _silence_stdout()
             return 0
         raise
 
 
-def _stdout_broken() -> bool:
+def _is_console() -> bool:
     try:
-        sys.stdout.flush()
-    except OSError:
-        return True
-    return False
+        return sys.stdout.isatty()
+    except (OSError, ValueError):
+        return False
 
 
 def _silence_stdout() -> None:
