@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUNTIME := $(VENV)/.runtime-installed
 DEV := $(VENV)/.dev-installed
 
-.PHONY: run test test-fast check demo lint bench dist clean
+.PHONY: run test test-fast test-windows check demo lint bench dist clean
 
 # What running needs: the runtime requirements and the package itself (.venv/bin/houqin).
 $(RUNTIME): requirements.txt pyproject.toml
@@ -39,6 +39,11 @@ test: $(DEV)
 # The quick loop: without the slow, browser and office tests.
 test-fast: $(DEV)
 	$(PY) -m pytest -q -n 2 --dist loadfile -m "not slow and not browser and not office" $(PYTEST_ARGS)
+
+# The Windows part of the suite on Windows' own CPython under Wine (tests/windows/harness.py builds
+# build/windows/ once: needs wine64, gcc-mingw-w64-x86-64 and the zh_CN/en_US locales, see .ci/run).
+test-windows: $(DEV)
+	$(PY) -m tests.windows.harness pytest $(PYTEST_ARGS)
 
 lint: $(DEV)
 	$(VENV)/bin/ruff check .

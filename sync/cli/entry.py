@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from rules.model import Finding
-from sync.cli import arguments
+from sync.cli import arguments, console
 from sync.config import loader as config_module
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for, read_pack
@@ -351,6 +351,11 @@ BY_NAME = {command.name: command for command in COMMANDS}
 
 
 def main(argv: list[str] | None = None) -> int:
+    console.prepare_streams()
+    return console.quiet_on_closed_pipe(lambda: _main(argv))
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         return BY_NAME[args.command].run(args)

@@ -33,14 +33,26 @@ def workbook_part(archive: zipfile.ZipFile) -> str:
     return "xl/workbook.xml"
 
 
+def rels_part(part: str) -> str:
+    """The relationships part of a part: xl/workbook.xml -> xl/_rels/workbook.xml.rels."""
+    return posixpath.join(posixpath.dirname(part), "_rels", posixpath.basename(part) + ".rels")
+
+
+def target_member(part: str, target: str) -> str:
+    """The zip member a relationship of `part` points at. Zip names are POSIX on every system:
+    os.path would make `xl\\styles.xml` on Windows, a name no package holds."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(part), target))
+
+
 def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
     """Sheet title -> zip member name of its worksheet XML, in workbook order.
 
     Handles relative and absolute relationship targets and any namespace prefix.
     """
     wb_part = workbook_part(archive)
-    wb_dir = posixpath.dirname(wb_part)
-    rels_name = posixpath.join(wb_dir, "_rels", posixpath.basename(wb_part) + ".rels")
+    rels_name = rels_part(wb_part)
     targets: dict[str, str] = {}
     if rels_name not in archive.NameToInfo:
         return {}
@@ -48,11 +60,7 @@ def sheet_parts(archive: zipfile.ZipFile) -> dict[str, str]:
         target = rel.get("Target", "")
         if rel.get("TargetMode") == "External":
             continue
-        if target.startswith("/"):
-            member = target.lstrip("/")
-        else:
-            member = posixpath.normpath(posixpath.join(wb_dir, target))
-        targets[rel.get("Id", "")] = member
+        targets[rel.get("Id", "")] = target_member(wb_part, target)
     parts: dict[str, str] = {}
     for element in ET.fromstring(archive.read(wb_part)).iter():
         if _local(element.tag) != "sheet":

@@ -36,7 +36,7 @@ from sync.sources.xlsx.file_safety import (
     temporary_beside,
 )
 from sync.sources.xlsx.limits import ReadLimits
-from sync.sources.xlsx.parts import sheet_parts, workbook_part
+from sync.sources.xlsx.parts import rels_part, sheet_parts, target_member, workbook_part
 from sync.sources.xlsx.sheet_edit import SheetAlerts, SheetEdit, edit_sheet
 from sync.sources.xlsx.sheet_xml import NotWritable, SharedStrings, SheetXml, prefix_of
 from sync.sources.xlsx.suffixes import WRITABLE_SUFFIXES
@@ -93,12 +93,12 @@ def _styles_with_dxfs(styles: bytes) -> tuple[bytes | None, tuple[int, int]]:
 
 def _styles_member(archive: zipfile.ZipFile) -> str | None:
     wb = workbook_part(archive)
-    rels = f"{os.path.dirname(wb)}/_rels/{os.path.basename(wb)}.rels"
+    rels = rels_part(wb)
     if rels in archive.NameToInfo:
         for target in re.findall(rb'Type="[^"]*/styles"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Type="[^"]*/styles"',
                                  archive.read(rels)):
             name = (target[0] or target[1]).decode()
-            member = name.lstrip("/") if name.startswith("/") else os.path.normpath(os.path.join(os.path.dirname(wb), name))
+            member = target_member(wb, name)
             if member in archive.NameToInfo:
                 return member
     return None
