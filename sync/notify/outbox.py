@@ -17,14 +17,14 @@ from __future__ import annotations
 import json
 import sqlite3
 import uuid
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
+from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
 from sync.notify.compose import Fixed, Item
 from sync.notify.model import Channel
 from sync.output import strict_json
+from sync.state import store as state_store
 
 # Wait before retrying after the 1st, 2nd, ... failure: the next cycle first, then longer, at
 # most an hour; after MAX_ATTEMPTS tries an alert is not sent any more (the page shows it).
@@ -86,26 +86,6 @@ def _item(row: sqlite3.Row, resend: bool = False) -> Item:
                 resend=resend)
 
 
-@contextmanager
-def _immediate(connection: sqlite3.Connection) -> Iterator[None]:
-    """One write transaction taken at once (BEGIN IMMEDIATE): what it reads no other process
-    can change before it commits, so a claim is one atomic step across processes."""
-    if connection.in_transaction:
-        connection.commit()
-    previous = connection.isolation_level
-    connection.isolation_level = None
-    try:
-        connection.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-    finally:
-        connection.isolation_level = previous
-
-
 def claim_due(connection: sqlite3.Connection, channel: str, now: datetime, lease: timedelta,
               only: Collection[str] | None = None) -> tuple[str, list[Item]]:
     """Claim the channel's queued alerts still open, past their wait and claimed by no one
@@ -113,7 +93,7 @@ def claim_due(connection: sqlite3.Connection, channel: str, now: datetime, lease
     (quiet hours let the urgent ones through): (the claim's token, the alerts). Ones fixed
     before they could be sent leave the queue: a message about a problem already gone is noise."""
     token = uuid.uuid4().hex
-    with _immediate(connection):
+    with state_store.immediate(connection):
         connection.execute(
             "UPDATE notify_items SET state = 'resolved', done_at = ?, claim = NULL WHERE channel = ? AND state = 'pending' "
             "AND period_id IN (SELECT id FROM alert_periods WHERE resolved_at IS NOT NULL)", (stamp(now), channel))

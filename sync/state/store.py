@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 import re
 import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -177,6 +179,27 @@ def connect(path: Path, readonly: bool = False) -> sqlite3.Connection:
     return connection
 
 
+@contextmanager
+def immediate(connection: sqlite3.Connection) -> Iterator[None]:
+    """One write transaction taken at once (BEGIN IMMEDIATE), committed whole or rolled back:
+    what it reads no other process can change before it commits (a migration step, an outbox
+    claim are each one atomic step across processes)."""
+    if connection.in_transaction:
+        connection.commit()
+    previous = connection.isolation_level
+    connection.isolation_level = None  # BEGIN and COMMIT are said here
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+            connection.execute("COMMIT")
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+    finally:
+        connection.isolation_level = previous
+
+
 def migrate(connection: sqlite3.Connection) -> None:
     """Bring the schema up to date, each migration whole or not at all.
 
@@ -185,22 +208,12 @@ def migrate(connection: sqlite3.Connection) -> None:
     Each step runs in one IMMEDIATE transaction with its version number, re-read inside it."""
     if connection.execute("PRAGMA user_version").fetchone()[0] >= len(MIGRATIONS):
         return
-    previous = connection.isolation_level
-    connection.isolation_level = None  # BEGIN and COMMIT are said here
-    try:
-        for number, script in enumerate(MIGRATIONS, start=1):
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                if connection.execute("PRAGMA user_version").fetchone()[0] < number:
-                    for statement in _statements(script):
-                        connection.execute(statement)
-                    connection.execute(f"PRAGMA user_version = {number}")
-                connection.execute("COMMIT")
-            except BaseException:
-                connection.execute("ROLLBACK")
-                raise
-    finally:
-        connection.isolation_level = previous
+    for number, script in enumerate(MIGRATIONS, start=1):
+        with immediate(connection):
+            if connection.execute("PRAGMA user_version").fetchone()[0] < number:
+                for statement in _statements(script):
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {number}")
 
 
 def _statements(script: str) -> list[str]:
