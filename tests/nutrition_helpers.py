@@ -126,6 +126,9 @@ def handmade_workbook(path):
     children.append(["姓名", "班级", "出生日期", "入园日期", "性别"])
     for number, (birth, sex) in enumerate(CHILDREN):
         children.append([f"孩子{number}", "中一班", birth, date(2025, 9, 1), sex])
+    book.save(path)
+    return path
+
 
 def _refuse(constant: str):
     raise ValueError(f"not JSON: {constant}")

@@ -57,6 +57,9 @@ def test_the_first_screen_shows_the_headline_and_several_people(served, phone):
     assert phone.evaluate(ON_FIRST_SCREEN, "#headline"), "the headline is below the first screen"
     people = phone.evaluate(ON_FIRST_SCREEN, "#todo .person h3")
     assert len(people) >= 2, people
+    # The demo's outbreak stays in sight: the health watch's summary line, folded on a phone.
+    watch = phone.evaluate(ON_FIRST_SCREEN, "#health-watch summary")
+    assert watch and "疑似聚集 1 起" in watch[0], watch
     # Each person shows two items; 展开 shows the rest of that person's, and only theirs.
     first = phone.locator("#todo .person").first
     shown = lambda: first.locator("li:visible").count()  # noqa: E731 - read twice

@@ -114,6 +114,7 @@ TEXTS = {
     "whole_list": ("完整清单（用于打印）", "The whole list (to print)"),
     "more_than_shown": ("另有 %d 项未列出", "%d more not listed"),
     "health_watch": ("卫生保健关注", "Health watch"),
+    "health_watch_counts": ("疑似聚集 %d 起，医学观察 %d 个班", "%d suspected outbreak(s), %d class(es) under observation"),
     "outbreaks": ("疑似聚集性疫情（应在 24 小时内报告属地疾控机构）", "Suspected outbreaks (report to the local CDC within 24 hours)"),
     "under_observation": ("医学观察中的班级", "Classes under medical observation"),
     "observation": ("%s · %s：最后一例 %s 发病，观察至 %s", "%s · %s: last case fell ill on %s, under observation until %s"),

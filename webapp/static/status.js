@@ -11,6 +11,13 @@
   });
 }());
 
+/* On a phone the health watch starts folded to its summary line (what is open, in red). */
+(function () {
+  "use strict";
+  var watch = document.getElementById("health-watch");
+  if (watch && window.matchMedia && window.matchMedia("(max-width: 600px)").matches) { watch.open = false; }
+}());
+
 /* After 立即同步: show progress and reload the page when a newer run has been recorded.
    Polls /api/status once a second; no library, nothing fetched from elsewhere. */
 (function () {
