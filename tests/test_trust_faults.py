@@ -45,6 +45,10 @@ def after_next_cycle(folder: Path, staff: dict) -> tuple[bool, list[str], list[s
     return present, differences(staff, snapshot(book)) if present else ["(missing)"], leftovers(folder)
 
 
+# How a killed run ends: -9 on POSIX; on Windows os.kill is TerminateProcess with the signal as exit code.
+KILLED = -signal.SIGKILL if hasattr(signal, "SIGKILL") else signal.SIGTERM
+
+
 def test_killed_at_every_step_of_the_swap(tmp_path, original):
     staff = snapshot(original)
     figures = []
@@ -53,7 +57,7 @@ def test_killed_at_every_step_of_the_swap(tmp_path, original):
         done = subprocess.run([sys.executable, "-m", "sync", "run", str(folder), "--today", TODAY.isoformat()],
                               cwd=ROOT, capture_output=True, text=True, encoding="utf-8",
                               env={**os.environ, "PYTHONPATH": str(ROOT), "HOUQIN_TEST_SWAP_HOOK": f"kill:{step}"})
-        assert done.returncode == -signal.SIGKILL, (step, done.stdout, done.stderr)  # it did stop at that step
+        assert done.returncode == KILLED, (step, done.stdout, done.stderr)  # it did stop at that step
         missing_meanwhile = not (folder / "库存.xlsx").exists()
         present, changed, left = after_next_cycle(folder, staff)
         figures.append((step, missing_meanwhile, present, len(changed), len(left)))

@@ -39,11 +39,15 @@ PY_VERSION = "3.13"
 # What the tests need on top of the runtime requirements (versions as in requirements-dev.txt).
 TEST_TOOLS = ("pytest", "hypothesis", "xlsxwriter")
 # The part of the suite that matters on Windows (the README's developer section lists it too).
-# tests/test_service.py is not in it yet: under Wine its stop-during-a-write test left `serve`
-# waiting for ever (Wine's console control events), which would hang the run; open work.
+# Open work, not in it yet: tests/test_service.py (under Wine its stop-during-a-write test left
+# `serve` waiting for ever), tests/windows/test_bundle_launchers.py (the bundle's launchers: the
+# bundle issue), and two swap tests whose premise is POSIX's (a read-only folder refuses new
+# files; a symbolic link any user may make): Windows answers both differently.
 SUBSET = ["tests/test_cli.py", "tests/test_console_output.py", "tests/test_xlsx_write.py",
           "tests/test_trust_machine_xlsx.py", "tests/test_trust_faults.py", "tests/test_trust_swap.py",
-          "tests/windows"]
+          "tests/windows/test_windows_writeback.py",
+          "--deselect", "tests/test_trust_swap.py::test_a_read_only_folder_is_reported_as_such_not_as_busy",
+          "--deselect", "tests/test_trust_swap.py::test_a_linked_workbook_stays_a_link_and_the_reason_says_so"]
 # The state machine's examples per transport on Windows (200 on Linux): Wine starts processes slowly.
 MACHINE_EXAMPLES = "25"
 # The console code pages: Wine takes the ANSI code page from the Unix locale.
