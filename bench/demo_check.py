@@ -64,16 +64,19 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--today", default="2026-11-25")
+    # The smoke run of tests/test_bench_scripts.py compares HEAD with itself: a shallow clone
+    # (CI's may be one) has no 014497a.
+    parser.add_argument("--before", default=BEFORE, help=f"the commit measured as before (default {BEFORE})")
     args = parser.parse_args()
     work = Path(tempfile.mkdtemp(prefix="houqin-bench-"))
     old_code = work / "before"
-    added = subprocess.run(["git", "worktree", "add", "--detach", str(old_code), BEFORE], cwd=ROOT,
+    added = subprocess.run(["git", "worktree", "add", "--detach", str(old_code), args.before], cwd=ROOT,
                            capture_output=True, text=True)
     if added.returncode:
         shutil.rmtree(work, ignore_errors=True)
-        raise SystemExit(f"cannot check out {BEFORE} (the code before issue 24): {added.stderr.strip()}")
+        raise SystemExit(f"cannot check out {args.before} (the code before issue 24): {added.stderr.strip()}")
     try:
-        versions = {f"before #24 ({BEFORE})": old_code, "this checkout": ROOT}
+        versions = {f"before ({args.before})": old_code, "this checkout": ROOT}
         demos = {}
         for name, code in versions.items():
             if imported_from(code) != code.resolve():

@@ -26,7 +26,7 @@ SMALL_RUNS = {
     "nutrition_cli.py": (["--repeat", "1"], ["nutrition / check", "target ≤ 2 s"]),
     "check_startup.py": (["--repeat", "1"], ["check imports (this tree)", "python alone"]),
     "slow_channel.py": (["--deadline", "2", "--seconds", "15"], ["run, trickling webhook", "SIGTERM", "serve kept cycling"]),
-    "demo_check.py": (["--repeat", "1"], ["now / before (CPU)", "now / before per row"]),
+    "demo_check.py": (["--repeat", "1", "--before", "HEAD"], ["now / before (CPU)", "now / before per row"]),
     "hostile_inputs.py": (["--rows", "300", "--bomb-mb", "30", "--limit-mb", "20"], ["XFD1048576", "解压后有", "用到了 1,000,002 行", "targets missed"]),
 }
 
