@@ -23,6 +23,7 @@ import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -256,14 +257,25 @@ class KeepWineUp:
         self.child = None
         if (PYTHON / "python.exe").exists():
             self.child = subprocess.Popen([wine_binary(), to_windows(PYTHON / "python.exe"), "-c",
-                                           "import time; time.sleep(7200)"], stdin=subprocess.PIPE,
-                                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=wine_env())
+                                           "import time; time.sleep(7200)"], stdin=subprocess.DEVNULL,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=wine_env())
+            # Wine starts wineserver and its services with the first Windows process and they keep
+            # that process's standard handles: started by pytest they would hold its output pipe
+            # open after it ends, and the harness would wait for ever. Start them here, on nothing.
+            subprocess.run([wine_binary(), to_windows(PYTHON / "python.exe"), "-c", "pass"], stdin=subprocess.DEVNULL,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=wine_env(), timeout=300)
         return self
 
     def __exit__(self, *exc) -> None:
         if self.child is not None:
             self.child.terminate()
             self.child.wait(timeout=60)
+
+
+def _copy(stream) -> None:
+    for line in stream:
+        sys.stdout.buffer.write(line)
+        sys.stdout.buffer.flush()
 
 
 def run_pytest(args: list[str]) -> int:
@@ -280,9 +292,12 @@ def run_pytest(args: list[str]) -> int:
                               stderr=subprocess.STDOUT, cwd=ROOT,
                               env=wine_env(lang, HOUQIN_MACHINE_EXAMPLES=MACHINE_EXAMPLES)) as child:
             child.stdin.close()
-            for line in child.stdout:
-                sys.stdout.buffer.write(line)
-                sys.stdout.buffer.flush()
+            # Copied by a thread, and waited for by the process: a Windows process that outlives
+            # pytest holding the pipe (a Wine service) must not keep the run waiting for ever.
+            copier = threading.Thread(target=_copy, args=(child.stdout,), daemon=True)
+            copier.start()
+            child.wait()
+            copier.join(timeout=10)
         code = code or child.returncode
     print(f"windows harness: {time.monotonic() - started:.0f} s on Windows Python", flush=True)
     return code
