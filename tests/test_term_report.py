@@ -11,8 +11,9 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 
 import chinese_calendar
-from openpyxl import Workbook, load_workbook
+from openpyxl import load_workbook
 
+from tests.documents_helpers import write_term_workbook
 from tests.rules_helpers import pack_data, rule_params
 from tests.support import ROOT
 
@@ -114,23 +115,6 @@ SHEETS = {
 }
 
 
-def write_term_workbook(path) -> None:
-    book = Workbook()
-    book.remove(book.active)
-    for name, (headers, rows) in SHEETS.items():
-        sheet = book.create_sheet(name)
-        sheet.append(headers)
-        for row in rows:
-            sheet.append(list(row))
-        for column in sheet.iter_cols(min_row=2):
-            for cell in column:
-                if isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                elif isinstance(cell.value, date):
-                    cell.number_format = "yyyy-mm-dd"
-    book.save(path)
-
-
 def report_json(path) -> dict:
     done = subprocess.run([sys.executable, "-m", "sync", "report", str(path), "--today", TODAY.isoformat(), "--format", "json"],
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
@@ -203,7 +187,7 @@ def expected() -> dict[str, tuple]:
 
 def test_every_figure_of_a_hand_built_term(tmp_path):
     path = tmp_path / "后勤.xlsx"
-    write_term_workbook(path)
+    write_term_workbook(path, SHEETS)
     report = report_json(path)
     assert report["term"]["name"] == "2026年秋季学期" and report["term"]["start"] == TERM_START.isoformat()
     figures = report["figures"]
@@ -231,7 +215,7 @@ def test_every_figure_of_a_hand_built_term(tmp_path):
 
 def test_a_term_asked_by_name_or_dates_and_a_misspelt_one(tmp_path):
     path = tmp_path / "后勤.xlsx"
-    write_term_workbook(path)
+    write_term_workbook(path, SHEETS)
     base = [sys.executable, "-m", "sync", "report", str(path), "--today", TODAY.isoformat(), "--format", "json"]
     spring = subprocess.run([*base, "--term", "2026年春季学期"], cwd=ROOT, capture_output=True, text=True, encoding="utf-8")
     assert spring.returncode == 0, spring.stderr
@@ -246,7 +230,7 @@ def test_a_term_asked_by_name_or_dates_and_a_misspelt_one(tmp_path):
 
 def test_the_workbook_has_every_figure_and_a_chart_of_each_monthly_series(tmp_path):
     path = tmp_path / "后勤.xlsx"
-    write_term_workbook(path)
+    write_term_workbook(path, SHEETS)
     figures = report_json(path)["figures"]
     out = tmp_path / "学期数据.xlsx"
     done = subprocess.run([sys.executable, "-m", "sync", "report", str(path), "--today", TODAY.isoformat(), "--format", "xlsx",
@@ -266,7 +250,7 @@ def test_the_workbook_has_every_figure_and_a_chart_of_each_monthly_series(tmp_pa
 
 def test_nutrition_figures_over_the_terms_menu_days(tmp_path):
     path = tmp_path / "后勤.xlsx"
-    write_term_workbook(path)
+    write_term_workbook(path, SHEETS)
     figures = report_json(path)["figures"]
     with (ROOT / "rules" / "nutrition" / "data" / "food_composition_usda_sr.csv").open(encoding="utf-8") as handle:
         foods = {row["名称"]: row for row in csv.DictReader(handle)}
@@ -290,7 +274,7 @@ def test_nutrition_figures_over_the_terms_menu_days(tmp_path):
 def test_findings_name_who_should_act_and_by_when(tmp_path):
     """The to-do's grouping: a row's 责任人 (or 经手人, 执行人, 保管人) and the due date the rule judged."""
     path = tmp_path / "后勤.xlsx"
-    write_term_workbook(path)
+    write_term_workbook(path, SHEETS)
     done = subprocess.run([sys.executable, "-m", "sync", "check", str(path), "--today", TODAY.isoformat(), "--format", "json"],
                           cwd=ROOT, capture_output=True, text=True, encoding="utf-8", timeout=120)
     findings = json.loads(done.stdout)["findings"]

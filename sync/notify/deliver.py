@@ -36,8 +36,9 @@ def notify_after_cycle(config: Config, result: RunResult, now: datetime | None =
         try:
             now = now or datetime.now(config.zone)
             outbox.remember_people(connection, result.people)
-            outbox.enqueue_opened(connection, config.notify.channels, outbox.stamp(result.finished), now, urgent_for(config))
-            deliver(connection, config, now, digests, stop)
+            urgent = urgent_for(config)  # the pack read once per cycle, for the queue and quiet hours
+            outbox.enqueue_opened(connection, config.notify.channels, outbox.stamp(result.finished), now, urgent)
+            deliver(connection, config, now, digests, stop, urgent)
         finally:
             connection.close()
     except Exception as exc:  # notifications never fail or block a sync
@@ -58,13 +59,13 @@ def _stopping(stop: Stop | None) -> bool:
 
 
 def deliver(connection: sqlite3.Connection, config: Config, now: datetime, digests: bool = True,
-            stop: Stop | None = None) -> None:
+            stop: Stop | None = None, urgent: set[str] | None = None) -> None:
     """Send every channel's due alerts and, when due, its digest; quiet hours hold them back,
     except an urgent rule's alert (a suspected outbreak), which goes out whatever the hour.
     A channel that did not answer in time gets nothing more this cycle: the cycle waits for
     each channel at most one deadline (`[notify] send_timeout`)."""
     if config.notify.in_quiet_hours(now.time()):
-        urgent = urgent_for(config)
+        urgent = urgent_for(config) if urgent is None else urgent
         for channel in config.notify.channels if urgent else ():
             if _stopping(stop):
                 return
