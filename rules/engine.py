@@ -13,7 +13,7 @@ from rules.calendar import SchoolCalendar
 from rules.figures import figures
 from rules.kinds import KINDS
 from rules.kinds.base import Context, Rule, RuleCannotRun, Settings, sheet_finding
-from rules.kinds.health import under_observation, urgent_rules
+from rules.kinds.outbreaks import under_observation, urgent_rules
 from rules.model import WARNING, Finding
 from rules.pack.spec import Pack
 from rules.row_guard import ROW_WISE, row_by_row

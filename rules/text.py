@@ -10,12 +10,26 @@ from functools import lru_cache
 # A trailing unit in brackets, full- or half-width: 数量（千克）, 带量(克/人).
 _TRAILING_UNIT = re.compile(r"[(（\[【][^()（）\[\]【】]*[)）\]】]$")
 _SPACES = re.compile(r"\s+")
+# What separates several values in one cell: 发热、咳嗽 / 张三,李四.
+_LIST = re.compile(r"[、,，;；/\s]+")
 
 
 @lru_cache(maxsize=8192)  # a sheet repeats the same few hundred dishes, categories and names
 def fold(text: str) -> str:
     """Full-width to half-width (NFKC), no whitespace at all: how staff's text is compared."""
     return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+
+
+def folded(value: object) -> str:
+    """A cell as compared with another (folded), or "" when it holds no text."""
+    return fold(value) if isinstance(value, str) else ""
+
+
+def listed(value: object) -> list[str]:
+    """A cell listing several values (发热、咳嗽): each, stripped; none when it holds no text."""
+    if not isinstance(value, str):
+        return []
+    return [part for part in _LIST.split(value.strip()) if part]
 
 
 def header_key(text: object) -> str:

@@ -8,13 +8,7 @@ from datetime import date
 
 from openpyxl import Workbook
 
-from rules.nutrition import (
-    NUTRIENT_KEYS,
-    Food,
-    IngredientUse,
-    Period,
-    Where,
-)
+from rules.nutrition import NUTRIENT_KEYS, Food, IngredientUse, Period, Where
 from rules.nutrition.foods import NUTRIENTS
 
 

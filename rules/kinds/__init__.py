@@ -5,13 +5,14 @@
 - periods: completeness, no_repeat, next_week_planned, ratio_limit, term_coverage,
   term_task, exists_in
 - nutrition: ingredients_listed, known_food
-- health: cluster, counted_in, isolation, within_days, growth, named_elsewhere, topic_schedule,
-  disinfected_after
+- outbreaks: cluster, counted_in, isolation, disinfected_after
+- growth: growth
+- health: within_days, named_elsewhere, topic_schedule
 
 Importing this package registers them all in `KINDS`.
 """
 
-from rules.kinds import health, nutrition, periods, rows
+from rules.kinds import growth, health, nutrition, outbreaks, periods, rows
 from rules.kinds.base import KINDS
 
-__all__ = ["KINDS", "health", "nutrition", "periods", "rows"]
+__all__ = ["KINDS", "growth", "health", "nutrition", "outbreaks", "periods", "rows"]

@@ -4,10 +4,10 @@ of 幼儿健康档案. Checks on those inputs (unknown ingredients, dishes witho
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from rules import enrolment
 from rules.model import ERROR, WARNING, Finding
@@ -172,29 +172,32 @@ def child_records(tables: Mapping[str, Sequence[TypedTable]], first: date | None
     return [(_day(typed.column("出生日期")[index]), typed.column("性别")[index]) for typed, index in rows]
 
 
+N = TypeVar("N", int, float)  # what a sum of day counts or amounts is made of
+
+
+def _daily_sums(tables: Mapping[str, Sequence[TypedTable]], sheet: str, day_column: str, amount_column: str,
+                each: Callable[[float], N], zero: N, by_month: bool = False) -> dict[date, N]:
+    """Σ of a number column (each cell as `each` makes it) by its row's date (by the month's first
+    day when `by_month`), over every table of `sheet` with the column; text, blank and yes/no count nothing."""
+    sums: dict[date, N] = {}
+    for typed in tables.get(sheet, ()):
+        if not typed.has(amount_column):
+            continue
+        for day, amount in zip(typed.column(day_column), typed.column(amount_column), strict=True):
+            if (day := _day(day)) is not None and isinstance(amount, int | float) and not isinstance(amount, bool):
+                key = day.replace(day=1) if by_month else day
+                sums[key] = sums.get(key, zero) + each(amount)
+    return sums
+
+
 def attendance(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, int]:
     """The children who ate each day: Σ 实到人数 over the classes' 晨午检 rows (就餐人日数)."""
-    eating: dict[date, int] = {}
-    for typed in tables.get(HEALTH_CHECKS, ()):
-        if not typed.has("实到人数"):
-            continue
-        for day, present in zip(typed.column("日期"), typed.column("实到人数"), strict=True):
-            if (day := _day(day)) is not None and isinstance(present, int | float) and not isinstance(present, bool):
-                eating[day] = eating.get(day, 0) + int(present)
-    return eating
+    return _daily_sums(tables, HEALTH_CHECKS, "日期", "实到人数", int, 0)
 
 
 def spending(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, float]:
     """伙食账 支出 by month (keyed by the month's first day)."""
-    spent: dict[date, float] = {}
-    for typed in tables.get(FOOD_ACCOUNT, ()):
-        if not typed.has("支出"):
-            continue
-        for month, amount in zip(typed.column("月份"), typed.column("支出"), strict=True):
-            if (month := _day(month)) is not None and isinstance(amount, int | float) and not isinstance(amount, bool):
-                key = month.replace(day=1)
-                spent[key] = spent.get(key, 0.0) + float(amount)
-    return spent
+    return _daily_sums(tables, FOOD_ACCOUNT, "月份", "支出", float, 0.0, by_month=True)
 
 
 def inputs_from(tables: Mapping[str, Sequence[TypedTable]]) -> Inputs:

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from datetime import date
 from typing import Any
 
-from rules.kinds.health import growth_conditions
+from rules.kinds.growth import growth_conditions
 from rules.term_report.base import Figure, Window, as_date, item, rate, ref, same, value
 from rules.text import fold
 

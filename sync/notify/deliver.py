@@ -11,7 +11,7 @@ import sqlite3
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from rules.kinds.health import urgent_rules
+from rules.kinds.outbreaks import urgent_rules
 from sync.config.loader import Config
 from sync.config.pack_file import pack_for
 from sync.cycle.outcome import RunResult
