@@ -7,16 +7,15 @@ missing day's record, a sheet-wide problem) is unassigned ("")."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 
 from rules.model import Finding
+from rules.text import listed
 from rules.validate import TypedTable
 
 ROLES = ("责任人", "经手人", "执行人", "保管人")
 RECEIVER = "接收人"  # a person the 通知人员 sheet makes receive a sheet's alerts
-# Staff list two people as "张三、李四" or "张三/李四".
-_SEPARATORS = re.compile(r"[、,，/;；\s]+")
+# Staff list two people as "张三、李四" or "张三/李四" (rules.text.listed splits them).
 
 People = tuple[tuple[str, str], ...]  # (role, name), in the order of ROLES
 
@@ -29,7 +28,7 @@ def owner_of(people: Iterable[tuple[str, str]]) -> str:
 def row_people(typed: TypedTable, index: int) -> People:
     """Every (role, name) that row `index` of the table names."""
     return tuple((role, name) for role in ROLES if typed.has(role)
-                 for name in _SEPARATORS.split(typed.raw_text(index, role) or "") if name)
+                 for name in listed(typed.raw_text(index, role)))
 
 
 def assign_owners(findings: Iterable[Finding], tables: Iterable[TypedTable],

@@ -176,7 +176,7 @@ N = TypeVar("N", int, float)  # what a sum of day counts or amounts is made of
 
 
 def _daily_sums(tables: Mapping[str, Sequence[TypedTable]], sheet: str, day_column: str, amount_column: str,
-                each: Callable[[float], N], zero: N, by_month: bool = False) -> dict[date, N]:
+                each: Callable[[float], N], by_month: bool = False) -> dict[date, N]:
     """Σ of a number column (each cell as `each` makes it) by its row's date (by the month's first
     day when `by_month`), over every table of `sheet` with the column; text, blank and yes/no count nothing."""
     sums: dict[date, N] = {}
@@ -186,18 +186,18 @@ def _daily_sums(tables: Mapping[str, Sequence[TypedTable]], sheet: str, day_colu
         for day, amount in zip(typed.column(day_column), typed.column(amount_column), strict=True):
             if (day := _day(day)) is not None and isinstance(amount, int | float) and not isinstance(amount, bool):
                 key = day.replace(day=1) if by_month else day
-                sums[key] = sums.get(key, zero) + each(amount)
+                sums[key] = sums.get(key, each(0)) + each(amount)
     return sums
 
 
 def attendance(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, int]:
     """The children who ate each day: Σ 实到人数 over the classes' 晨午检 rows (就餐人日数)."""
-    return _daily_sums(tables, HEALTH_CHECKS, "日期", "实到人数", int, 0)
+    return _daily_sums(tables, HEALTH_CHECKS, "日期", "实到人数", int)
 
 
 def spending(tables: Mapping[str, Sequence[TypedTable]]) -> dict[date, float]:
     """伙食账 支出 by month (keyed by the month's first day)."""
-    return _daily_sums(tables, FOOD_ACCOUNT, "月份", "支出", float, 0.0, by_month=True)
+    return _daily_sums(tables, FOOD_ACCOUNT, "月份", "支出", float, by_month=True)
 
 
 def inputs_from(tables: Mapping[str, Sequence[TypedTable]]) -> Inputs:

@@ -17,13 +17,13 @@ from rules.model import Finding
 from rules.pack.spec import Pack
 from rules.settings_sheet.row import Row
 from rules.tables import match_sheet
+from rules.text import listed
 from rules.validate import TypedTable
 
 HEADERS = ("姓名", "手机号", "企业微信账号", "接收哪些表")
 EVERY_SHEET = ("全部", "所有表", "*")
 _PHONE = re.compile(r"1\d{10}")
 _ACCOUNT = re.compile(r"[A-Za-z0-9_.@\-]{1,64}")
-_LIST = re.compile(r"[、,，;；/\s]+")
 
 
 @dataclass
@@ -62,7 +62,7 @@ def _person(row: Row, pack: Pack, people: People) -> None:
     if phone or account:
         people.contacts[name] = phone or account
     wanted: list[str] = []
-    for part in (p for p in _LIST.split(row.text("接收哪些表")) if p):
+    for part in listed(row.text("接收哪些表")):
         if part in EVERY_SHEET:
             wanted.append("*")
         elif (spec := match_sheet(part, pack)) is not None:
