@@ -51,6 +51,9 @@ def _row_owners(findings: list[Finding], tables: Iterable[TypedTable]) -> dict[s
     by_sheet = {(t.table.source, t.table.sheet): t for t in tables if any(t.has(role) for role in ROLES)}
     index: dict[tuple[str, str], dict[int, int]] = {}
     people: dict[str, People] = {}
+    # A sheet names the same few people on row after row: who a row names is worked out once
+    # per distinct text of its role cells (per sheet, since sheets have different columns).
+    known: dict[tuple[str, str], dict[tuple, People]] = {}
     for finding in findings:
         place = (finding.source, finding.sheet)
         typed = by_sheet.get(place)
@@ -59,10 +62,15 @@ def _row_owners(findings: list[Finding], tables: Iterable[TypedTable]) -> dict[s
         rows = index.get(place)
         if rows is None:  # built once per sheet
             rows = index[place] = {n: i for i, n in enumerate(typed.numbers)}
+            known[place] = {}
         position = rows.get(finding.row)
         if position is None:
             continue
-        named = row_people(typed, position)
+        texts = tuple([typed.raw_text(position, role) for role in ROLES])
+        seen = known[place]
+        named = seen.get(texts)
+        if named is None:
+            named = seen[texts] = row_people(typed, position)
         if named:
             finding.owner = owner_of(named)
             people[finding.key] = named

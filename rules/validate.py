@@ -90,7 +90,11 @@ class TypedTable:
     def raw_text(self, index: int, name: str) -> str | None:
         """The cell as typed; None when blank, whichever source says "blank" how."""
         values = self.raw.get(name)
-        text = display_value(values[index]) if values else None
+        if not values:
+            return None
+        text = values[index]
+        if text.__class__ is not str:  # text is the common case: as it is
+            text = display_value(text)
         return text if text and text.strip() else None
 
     def identity(self, index: int) -> str:

@@ -74,8 +74,7 @@ class Extent:
 
     def beyond(self, xml: bytes) -> str | None:
         """The first reference in `xml` beyond the caps, as A1 text, or None."""
-        unusual = b"r='" in xml or b"\tr=" in xml or b"\nr=" in xml or b"\rr=" in xml or b"r =" in xml
-        for match in (self.slow if unusual else self.fast).finditer(xml):
+        for match in (self.slow if _unusual(xml) else self.fast).finditer(xml):
             letters, number = [group for group in match.groups() if group is not None]
             row, column = int(number), column_number(letters)
             if row > self.limits.max_rows or column > self.limits.max_columns:
@@ -90,6 +89,28 @@ class Extent:
     def cells(self) -> int:
         """At most how many cells calamine's rectangle could hold (with `reach`)."""
         return max(self.deep, 99_999) * max(self.wide, 26)
+
+
+def _unusual(xml: bytes) -> bool:
+    """Whether a reference in `xml` may be written otherwise than ` r="B7"`: `r='B7'`, a tab or
+    line break before the `r`, or a space before the `=`."""
+    return (_holds(xml, b"r='", 2) or _holds(xml, b"\tr=", 0) or _holds(xml, b"\nr=", 0)
+            or _holds(xml, b"\rr=", 0) or b"r =" in xml)
+
+
+def _holds(xml: bytes, needle: bytes, rare: int, tries: int = 32) -> bool:
+    """`needle in xml`, found by jumping to each occurrence of its byte at `rare` (a quote or
+    a line break: absent or few in sheet XML, and a single byte is found at memchr speed);
+    where that byte is not rare after all, the plain search."""
+    char = needle[rare:rare + 1]
+    at = xml.find(char, rare)
+    for _ in range(tries):
+        if at < 0:
+            return False
+        if xml.startswith(needle, at - rare):
+            return True
+        at = xml.find(char, at + 1)
+    return needle in xml
 
 
 def sheet_slices(archive: zipfile.ZipFile, member: str, path: Path, title: str, limits: ReadLimits,
