@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import compileall
 import io
 import os
 import random
@@ -94,7 +95,28 @@ def baseline_tree(ref: str, tree: Path) -> Path:
     archive = subprocess.run(["git", "-C", str(ROOT), "archive", ref], check=True, capture_output=True).stdout
     with tarfile.open(fileobj=io.BytesIO(archive)) as unpacked:
         unpacked.extractall(tree, filter="data")
+    return bytecode(tree)
+
+
+def bytecode(tree: Path) -> Path:
+    """`tree`'s packages compiled to bytecode (__pycache__, as pip leaves an installed copy), so
+    that a process measured there loads its modules as a user's does. Without it, with
+    PYTHONDONTWRITEBYTECODE set, every process would compile the whole project again."""
+    for package in ("rules", "sync", "webapp"):
+        if (tree / package).is_dir():
+            compileall.compile_dir(str(tree / package), quiet=1, workers=1)
     return tree
+
+
+def process_times(argv: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds) of one child process `python *argv`; its output is
+    dropped. CPU time (user + system, os.times) is what the child itself used: on a shared
+    machine the wall time also holds the waits for a core."""
+    before, started = os.times(), time.perf_counter()
+    subprocess.run([sys.executable, *argv], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False)
+    wall, after = time.perf_counter() - started, os.times()
+    return wall, (after.children_user - before.children_user) + (after.children_system - before.children_system)
 
 
 def report(name: str, lines: list[str]) -> None:
