@@ -25,10 +25,18 @@ def owner_of(people: Iterable[tuple[str, str]]) -> str:
     return next((name for _, name in people), "")
 
 
-def row_people(typed: TypedTable, index: int) -> People:
-    """Every (role, name) that row `index` of the table names."""
-    return tuple((role, name) for role in ROLES if typed.has(role)
-                 for name in listed(typed.raw_text(index, role)))
+def row_people(typed: TypedTable, index: int, seen: dict[tuple, People] | None = None) -> People:
+    """Every (role, name) that row `index` of the table names. With `seen`, rows whose role cells
+    hold the same texts share one tuple: a sheet names the same few staff on row after row, so
+    who a row names is worked out once per distinct text (and a million-row sheet holds it once)."""
+    texts = tuple(typed.raw_text(index, role) if typed.has(role) else None for role in ROLES)
+    if seen is not None and texts in seen:
+        return seen[texts]
+    named = tuple((role, name) for role, text in zip(ROLES, texts, strict=True) if text is not None
+                  for name in listed(text))
+    if seen is not None:
+        seen[texts] = named
+    return named
 
 
 def assign_owners(findings: Iterable[Finding], tables: Iterable[TypedTable],
@@ -49,28 +57,18 @@ def assign_owners(findings: Iterable[Finding], tables: Iterable[TypedTable],
 
 def _row_owners(findings: list[Finding], tables: Iterable[TypedTable]) -> dict[str, People]:
     by_sheet = {(t.table.source, t.table.sheet): t for t in tables if any(t.has(role) for role in ROLES)}
-    index: dict[tuple[str, str], dict[int, int]] = {}
     people: dict[str, People] = {}
-    # A sheet names the same few people on row after row: who a row names is worked out once
-    # per distinct text of its role cells (per sheet, since sheets have different columns).
-    known: dict[tuple[str, str], dict[tuple, People]] = {}
+    # Absent roles are None in the key, so one cache serves sheets with different columns.
+    seen: dict[tuple, People] = {}
     for finding in findings:
         place = (finding.source, finding.sheet)
         typed = by_sheet.get(place)
         if typed is None or finding.row is None:
             continue
-        rows = index.get(place)
-        if rows is None:  # built once per sheet
-            rows = index[place] = {n: i for i, n in enumerate(typed.numbers)}
-            known[place] = {}
-        position = rows.get(finding.row)
+        position = typed.position(finding.row)
         if position is None:
             continue
-        texts = tuple([typed.raw_text(position, role) for role in ROLES])
-        seen = known[place]
-        named = seen.get(texts)
-        if named is None:
-            named = seen[texts] = row_people(typed, position)
+        named = row_people(typed, position, seen)
         if named:
             finding.owner = owner_of(named)
             people[finding.key] = named

@@ -10,10 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 from array import array
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
-from operator import itemgetter
+from itertools import islice
+from operator import is_, itemgetter, lt
 from typing import Any
 
 from rules import parse
@@ -72,9 +74,24 @@ class TypedTable:
     # Records that repeat an earlier one's key (a pack sheet with uniqueKey): counted once.
     repeated: set[int] = field(default_factory=set)
     _identities: Sequence[str] | None = None
+    # Sheet row number -> record index: {} while the records are in sheet order (always, from a
+    # sheet), filled only for records out of order; None until first asked.
+    _positions: dict[int, int] | None = None
 
     def __len__(self) -> int:
         return len(self.numbers)
+
+    def position(self, number: int) -> int | None:
+        """The index of the record on sheet row `number`, or None. Records come in sheet order,
+        so a bisection finds it; a dict of a million rows would cost some 70 MB."""
+        numbers = self.numbers
+        if self._positions is None:
+            in_order = all(map(lt, numbers, islice(numbers, 1, None)))
+            self._positions = {} if in_order else {n: i for i, n in enumerate(numbers)}
+        if self._positions:
+            return self._positions.get(number)
+        at = bisect_left(numbers, number)
+        return at if at < len(numbers) and numbers[at] == number else None
 
     def has(self, name: str) -> bool:
         return name in self.columns
@@ -289,6 +306,10 @@ class _ColumnChecker:
         self.constrain_column(values, raw)
         if spec.unique:
             self.check_unique(values, raw)
+        if all(map(is_, values, raw)):
+            # Every cell was already its typed value (a text column, a date column): one list
+            # serves as both, which a million-row sheet feels (8 MB a column). Neither is changed after.
+            return raw
         return values
 
     def parse_cell(self, index: int, value: Any) -> Any:
@@ -435,8 +456,7 @@ def validate(table: Table, spec: SheetSpec, today: date, *, release_rows: bool =
     findings.extend(_repeated_keys(typed))
     # A finding made while the columns were still being typed had no full identity yet.
     typed._identities = None
-    index_of = {number: index for index, number in enumerate(typed.numbers)}
     for item in findings:
-        if item.row is not None and item.row in index_of:
-            item.key = row_key(typed, index_of[item.row], item.rule, item.column, item.kind)
+        if item.row is not None and (index := typed.position(item.row)) is not None:
+            item.key = row_key(typed, index, item.rule, item.column, item.kind)
     return typed, findings

@@ -171,6 +171,21 @@ def _unreadable(path: Path, exc: BaseException, data: bytes = b"") -> SourceErro
                        f"Cannot read workbook {path}: damaged or not a spreadsheet ({exc})")
 
 
+def _calamine(data: bytes, path: Path) -> python_calamine.CalamineWorkbook:
+    try:
+        with _quiet_rust():
+            return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except BaseException as exc:  # calamine raises several kinds for one cause: a file it cannot parse
+        if not isinstance(exc, Exception) and not _is_panic(exc):
+            raise
+        raise _unreadable(path, exc, data) from None
+
+
+def _has_large_sheet(archive: zipfile.ZipFile, limits: ReadLimits) -> bool:
+    """Whether some worksheet part is large enough to be read in slices (see _scan)."""
+    return any(info.file_size > limits.sliced_from for info in archive.infolist() if "worksheets/" in info.filename)
+
+
 def workbook_grids(path: Path, data: bytes, scan_errors: bool, wanted: Callable[[str], bool],
                    limits: ReadLimits | None = None) -> list[tuple[str, list[list[Any]]]]:
     """(title, grid) of every sheet `wanted` accepts; grid[0] is sheet row 1.
@@ -181,20 +196,22 @@ def workbook_grids(path: Path, data: bytes, scan_errors: bool, wanted: Callable[
     if not data:
         raise SourceError(f"工作簿 {path} 是空文件（0 字节）", f"Workbook {path} is an empty file")
     archive = _open_zip(data, path, limits)
-    try:
-        with _quiet_rust():
-            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except BaseException as exc:  # calamine raises several kinds for one cause: a file it cannot parse
-        if not isinstance(exc, Exception) and not _is_panic(exc):
-            raise
-        raise _unreadable(path, exc, data) from None
+    workbook: python_calamine.CalamineWorkbook | None = _calamine(data, path)
     titles = [title for title in workbook.sheet_names if wanted(title)]
+    if archive is not None and _has_large_sheet(archive, limits):
+        # calamine holds its own copy of the file (51 MB for a million rows) while the large
+        # sheet is read slice by slice without it: let it go, and open again only if needed.
+        workbook = None
     errors, sliced = _scan(archive, path, titles, scan_errors, limits) if archive is not None else ({}, {})
     grids: list[tuple[str, list[list[Any]]]] = []
     for title in titles:
+        grid = sliced.pop(title, None)
+        if not grid:
+            workbook = workbook or _calamine(data, path)
         try:
-            with _quiet_rust():
-                grid = sliced.pop(title, None) or workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
+            if not grid:
+                with _quiet_rust():
+                    grid = workbook.get_sheet_by_name(title).to_python(skip_empty_area=False)
         except BaseException as exc:  # a damaged part: say which sheet, never a traceback
             if not isinstance(exc, Exception) and not _is_panic(exc):
                 raise

@@ -41,7 +41,23 @@ _AFTER_CF = ("dataValidations", "hyperlinks", "printOptions", "pageMargins", "pa
              "legacyDrawingHF", "drawingHF", "picture", "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 _STRICT = b"purl.oclc.org/ooxml"
 
-Splice = tuple[int, int, bytes]  # replace [start, end) of the sheet XML with the bytes
+
+
+class NewCell:
+    """An alert cell's XML, made only as it is written out: a million-row sheet has 226,000
+    alert cells, which held as bytes at once would cost some 70 MB beside the alert texts
+    they repeat."""
+
+    __slots__ = ("prefix", "letter", "number", "text", "style")
+
+    def __init__(self, prefix: bytes, letter: str, number: int, text: str, style: bytes | None):
+        self.prefix, self.letter, self.number, self.text, self.style = prefix, letter, number, text, style
+
+    def xml(self) -> bytes:
+        return cell_xml(self.prefix, f"{self.letter}{self.number}", self.text, self.style)
+
+
+Splice = tuple[int, int, "bytes | NewCell"]  # replace [start, end) of the sheet XML with the bytes
 
 
 @dataclass
@@ -84,14 +100,14 @@ class SheetEdit:
             end = offset + len(piece)
             while splice is not None and splice[0] < end:
                 yield view[position - offset:splice[0] - offset]
-                yield splice[2]
+                yield splice[2] if splice[2].__class__ is not NewCell else splice[2].xml()  # type: ignore[union-attr]
                 position = max(position, splice[1])
                 splice = next(splices, None)
             if position < end:
                 yield view[position - offset:]
             position = max(position, end)
         while splice is not None:  # additions at the very end
-            yield splice[2]
+            yield splice[2] if splice[2].__class__ is not NewCell else splice[2].xml()  # type: ignore[union-attr]
             splice = next(splices, None)
 
 
@@ -131,7 +147,8 @@ def edit_sheet(sheet: SheetXml, wanted: SheetAlerts, strings: SharedStrings, dxf
     splices.extend(cf_edit or [])
     if survey.dimension and column_index(survey.dimension[2]) < alert_index:
         splices.append((survey.dimension[0], survey.dimension[1], letter.encode()))
-    return SheetEdit(sheet, sorted(splices, key=lambda s: (s[0], s[1])), changed)
+    splices.sort(key=lambda s: (s[0], s[1]))  # in place: a big sheet has a splice every few rows
+    return SheetEdit(sheet, splices, changed)
 
 
 # --- first pass: what the sheet has -------------------------------------------------------------
@@ -337,14 +354,13 @@ def _row_splices(piece: bytes, offset: int, prefix: bytes, row, existing, after:
                  text: str) -> list[Splice]:
     style_match = ATTR_S.search(existing[3]) if existing else None
     style = style_match[1] if style_match else None
-    new_cell = cell_xml(prefix, f"{letter}{row.number}", text, style)
+    new_cell = NewCell(prefix, letter, row.number, text, style)
     if existing is not None:
-        if not text and style is None:
-            new_cell = b""
-        return [(offset + existing[1], offset + existing[2], new_cell)]
+        return [(offset + existing[1], offset + existing[2], b"" if not text and style is None else new_cell)]
     if row.self_closing:
         opening = piece[row.start:row.end - 2].rstrip(b"/").rstrip()
-        return [(offset + row.start, offset + row.end, _without_spans(opening) + b">" + new_cell + b"</" + prefix + b"row>")]
+        return [(offset + row.start, offset + row.end,
+                 _without_spans(opening) + b">" + new_cell.xml() + b"</" + prefix + b"row>")]
     position = after if after is not None else row.end - len(b"</" + prefix + b"row>")
     splices = [(offset + position, offset + position, new_cell)]
     opening = piece[row.start:row.open_end]
