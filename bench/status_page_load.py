@@ -4,7 +4,9 @@
 Issue 15's targets: `/` at most 15 ms median for one reader and 250 ms p99 under 50 readers.
 With `--baseline REF` the same two measurements run, taking turns, against a server built from
 that commit (`git archive`), so the previous figures stand beside the new ones from one run.
-Issue 6's target still holds too: 50 clients alternating the page and /api/findings, idle and
+Issue 26: a floor is measured taking turns with them, a trivial Flask route on waitress (the same
+8 threads) answering a fixed page as large as `/`, so that what the machine and the load generator
+cost shows beside what Houqin's page costs. Issue 6's target still holds too: 50 clients alternating the page and /api/findings, idle and
 while 立即同步 is pressed every half second, p99 during / idle <= 1.5.
 """
 
@@ -168,6 +170,47 @@ class Server:
         self.process.wait(timeout=300)
 
 
+FLOOR_APP = """
+import sys
+from flask import Flask
+from waitress import serve
+app = Flask("floor")
+body = "x" * int(sys.argv[2])
+@app.get("/")
+def page():
+    return body
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, ident="floor", _quiet=True)
+"""
+
+
+class Floor(Server):
+    """A trivial Flask route on waitress with the server's thread count: the floor."""
+
+    def __init__(self, size: int):  # noqa: D107 - no workbook, no state: only the route
+        self.name = "floor (trivial route)"
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        self.port = sock.getsockname()[1]
+        sock.close()
+        self.process = subprocess.Popen([sys.executable, "-c", FLOOR_APP, str(self.port), str(size)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            with socket.socket() as probe:
+                if probe.connect_ex(("127.0.0.1", self.port)) == 0:
+                    return
+            time.sleep(0.1)
+        raise SystemExit("the floor server did not start")
+
+
+def page_size(port: int) -> int:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    connection.request("GET", "/")
+    size = len(connection.getresponse().read())
+    connection.close()
+    return size
+
+
 def ms(value: float) -> str:
     return f"{value * 1000:7.1f} ms"
 
@@ -189,6 +232,8 @@ def main() -> int:
         for server in servers:
             wait_for_run(server.port, 1)
         total = get_json(port, "/api/findings?limit=1")["total"]
+        floor = Floor(page_size(port))
+        servers.insert(len(servers) - 1, floor)
         single: dict[str, list[float]] = {s.name: [] for s in servers}
         many: dict[str, list[float]] = {s.name: [] for s in servers}
         for server in servers:  # warm up
@@ -223,7 +268,11 @@ def main() -> int:
         lines.append(f"/ {server.name:<20} one reader median {ms(median)} (target <= 15 ms) | {args.clients} readers p99 "
                      f"{ms(p99)} p50 {ms(statistics.median(many[server.name]))} (target <= 250 ms) "
                      f"[{len(single[server.name])}/{len(many[server.name])} requests]")
-    if len(servers) > 1:
+    floor_p99 = percentile(many[floor.name], 0.99)
+    lines.append(f"ours / floor in the same run: one reader {statistics.median(single[current.name]) / statistics.median(single[floor.name]):.1f}x,"
+                 f" {args.clients} readers p99 {percentile(many[current.name], 0.99) / floor_p99:.2f}x"
+                 f" (p99 {ms(percentile(many[current.name], 0.99))} against the floor's {ms(floor_p99)})")
+    if len(servers) > 2:
         old = servers[0].name
         lines.append(f"ratio previous / current: one reader {statistics.median(single[old]) / statistics.median(single[current.name]):.1f}x,"
                      f" {args.clients} readers p99 {percentile(many[old], 0.99) / percentile(many[current.name], 0.99):.1f}x")
