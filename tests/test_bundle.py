@@ -1,12 +1,16 @@
 """The package and the offline Windows bundle, as an IT helper would install them.
 
 The bundle is built once per session with `python -m bundle` (what `make dist` runs; it needs
-PyPI). Then: pip resolves it for Windows x64 with no index, and the same wheels built for this
-machine install into a fresh virtual environment outside the repository, where `houqin` runs.
+PyPI the first time). Here: its Windows wheels resolve with no index, the unzipped folder is what
+runs on Windows (its own Python, the wheels installed, launchers that find that Python), and the
+same wheels built for this machine install into a fresh virtual environment outside the
+repository, where `houqin` runs. Under Wine the zip is installed and upgraded for real:
+tests/windows/test_bundle_install.py.
 """
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -15,12 +19,11 @@ import sys
 import time
 import urllib.request
 import zipfile
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
 
-from bundle.build import PYTHONS, missing_for_windows, version
+from bundle.build import PYTHON, missing_for_windows, version
 from tests.service_helpers import free_port
 from tests.support import ROOT, require
 
@@ -46,7 +49,8 @@ def built(tmp_path_factory) -> dict[str, Path]:
     unpacked = tmp_path_factory.mktemp("unpacked")
     with zipfile.ZipFile(zip_path) as archive:
         archive.extractall(unpacked)
-    return {"zip": zip_path, "root": unpacked / TOP, "host": work / "host", "houqin": next((work / "houqin").glob("*.whl"))}
+    return {"zip": zip_path, "root": unpacked / TOP, "host": work / "host", "windows": work / "windows",
+            "houqin": next((work / "houqin").glob("*.whl"))}
 
 
 def resolve_for_windows(wheels: Path, python: str, tmp: Path) -> subprocess.CompletedProcess:
@@ -71,30 +75,55 @@ def test_the_wheel_carries_every_file_of_the_three_packages(built):
 
 
 def test_the_bundle_resolves_for_windows_with_no_index(built, tmp_path):
-    root = built["root"]
-    wheels = root / "wheels"
-    with ThreadPoolExecutor(len(PYTHONS)) as pool:
-        resolved = dict(zip(PYTHONS, pool.map(lambda p: resolve_for_windows(wheels, p, tmp_path / p), PYTHONS), strict=True))
-    for python, done in resolved.items():
-        assert done.returncode == 0, done.stdout + done.stderr
-        report = json.loads((tmp_path / python / "report.json").read_text(encoding="utf-8"))
-        installed = {item["metadata"]["name"].lower() for item in report["install"]}
-        assert {"houqin", "python-calamine", "flask", "waitress", "openpyxl", "platformdirs"} <= installed
-        # pip judged markers by this machine; Windows-only needs (tzdata for zoneinfo) are there too.
-        assert missing_for_windows(wheels, python) == []
+    wheels = built["windows"]
+    done = resolve_for_windows(wheels, PYTHON, tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr
+    report = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    installed = {item["metadata"]["name"].lower() for item in report["install"]}
+    assert {"houqin", "python-calamine", "flask", "waitress", "openpyxl", "platformdirs"} <= installed
+    # pip judged markers by this machine; Windows-only needs (tzdata for zoneinfo) are there too.
+    assert missing_for_windows(wheels, PYTHON) == []
     assert list(wheels.glob("tzdata-*.whl"))
-    print(f"\nbundle: {built['zip'].stat().st_size / 1e6:.1f} MB, {len(list(wheels.glob('*.whl')))} wheels")
 
 
 def test_the_resolution_check_notices_a_missing_wheel(built, tmp_path):
     wheels = tmp_path / "wheels"
-    shutil.copytree(built["root"] / "wheels", wheels)
-    for wheel in wheels.glob("python_calamine-*-cp312-*.whl"):
+    shutil.copytree(built["windows"], wheels)
+    for wheel in wheels.glob("python_calamine-*.whl"):
         wheel.unlink()
-    assert resolve_for_windows(wheels, "3.12", tmp_path / "3.12").returncode != 0
+    assert resolve_for_windows(wheels, PYTHON, tmp_path / "resolve").returncode != 0
     for wheel in wheels.glob("tzdata-*.whl"):
         wheel.unlink()
-    assert {r.name for r in missing_for_windows(wheels, "3.11")} == {"tzdata"}
+    assert {r.name for r in missing_for_windows(wheels, PYTHON)} == {"python-calamine", "tzdata"}
+
+
+def test_the_folder_carries_its_own_python_with_every_wheel_installed(built):
+    root = built["root"]
+    python = root / "python"
+    tag = PYTHON.replace(".", "")
+    assert (python / "python.exe").exists() and (python / "pythonw.exe").exists() and (python / f"python{tag}.zip").exists()
+    pth = (python / f"python{tag}._pth").read_text(encoding="utf-8").splitlines()
+    assert pth == [f"python{tag}.zip", ".", "Lib\\site-packages", "import site"]
+    site = python / "Lib" / "site-packages"
+    for wheel in built["windows"].glob("*.whl"):
+        name, release = wheel.name.split("-")[:2]
+        assert (site / f"{name}-{release}.dist-info").is_dir(), wheel.name
+    assert (site / "sync" / "cli" / "entry.py").exists() and (site / "rules" / "pack" / "sheets_schema.json").exists()
+    # Nothing of this machine's: no Linux scripts, no bytecode of this machine's Python.
+    assert not (site / "bin").exists() and not list(site.rglob("*.pyc"))
+    assert not list(root.rglob("*.whl"))
+
+
+def test_the_launchers_run_the_folders_own_python(built):
+    for name, interpreter in (("houqin.exe", "python.exe"), ("houqinw.exe", "pythonw.exe")):
+        data = (built["root"] / name).read_bytes()
+        assert data.startswith(b"MZ")
+        shebang = f"\n#!<launcher_dir>\\python\\{interpreter}\n".encode()
+        # distlib's launcher: the exe, the shebang, then a zip whose __main__.py runs the command.
+        assert data.count(b"#!<launcher_dir>") == 1 and shebang[1:] in data
+        with zipfile.ZipFile(io.BytesIO(data[data.index(shebang[1:]) + len(shebang) - 1:])) as script:
+            main = script.read("__main__.py").decode()
+        assert "from sync.cli.entry import main" in main and "sys.exit(main())" in main
 
 
 def test_the_batch_files_and_instructions_read_right_on_a_chinese_windows(built):
@@ -104,12 +133,16 @@ def test_the_batch_files_and_instructions_read_right_on_a_chinese_windows(built)
     for data in (install, start):
         assert b"\r\n" in data and b"\n" not in data.replace(b"\r\n", b"")
     install_text = install.decode("gbk")
-    assert "--no-index --find-links" in install_text and f"houqin=={version()}" in install_text
-    assert "python.org" in install_text and "setup --keep-existing" in install_text and "autostart install" in install_text
-    assert "serve --open" in start.decode("gbk")
+    assert "%LOCALAPPDATA%\\Programs\\Houqin" in install_text and "Start Menu" in install_text
+    assert "setup --keep-existing" in install_text and "autostart install" in install_text
+    assert "python.org" not in install_text and "venv" not in install_text and "pip" not in install_text
+    start_text = start.decode("gbk")
+    assert '"%~dp0houqin.exe" setup --keep-existing' in start_text and '"%~dp0houqin.exe" serve --open' in start_text
     guide = (root / "安装说明.txt").read_bytes()
-    assert guide.startswith("\ufeff".encode()) and "Add python.exe to PATH" in guide.decode("utf-8-sig")
-    assert "卸载" in guide.decode("utf-8-sig") and (root / "houqin.example.toml").exists()
+    assert guide.startswith("\ufeff".encode())
+    text = guide.decode("utf-8-sig")
+    assert "双击" in text and "启动Houqin.bat" in text and "卸载" in text and "Add python.exe to PATH" not in text
+    assert (root / "houqin.example.toml").exists()
 
 
 def test_installed_in_a_fresh_venv_it_runs_from_any_folder(built, tmp_path):

