@@ -9,10 +9,12 @@ Linux: a systemd user unit in ~/.config/systemd/user/, enabled with `systemctl -
 
 from __future__ import annotations
 
+import locale
 import os
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path, PurePath
@@ -175,11 +177,29 @@ def _systemctl(*args: str) -> subprocess.CompletedProcess:
         return subprocess.CompletedProcess(["systemctl"], 127, "", str(exc))
 
 
-def _run(command: list[str]) -> subprocess.CompletedProcess:
-    try:
-        return subprocess.run(command, capture_output=True, text=True, errors="replace", timeout=60)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return subprocess.CompletedProcess(command, 127, "", str(exc))
+def _run(command: list[str], timeout: float = 60) -> subprocess.CompletedProcess:
+    """schtasks with its output in temporary files, not pipes: a process it starts (the Task
+    Scheduler service, when it was not running) may keep a pipe open for ever, and Windows'
+    subprocess.run then waits on that pipe even after its timeout has killed schtasks."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        try:
+            child = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err)
+        except OSError as exc:
+            return subprocess.CompletedProcess(command, 127, "", str(exc))
+        try:
+            code = child.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+            return subprocess.CompletedProcess(command, 124, "", f"{command[0]} 在 {timeout:.0f} 秒内没有回答")
+        said = [locale_text(f) for f in (out, err)]
+    return subprocess.CompletedProcess(command, code, *said)
+
+
+def locale_text(file) -> str:
+    """What a console program wrote, in the console's code page (as text=True would read it)."""
+    file.seek(0)
+    return file.read().decode(locale.getpreferredencoding(False), errors="replace")
 
 
 # --- the commands ----------------------------------------------------------------------------
@@ -248,7 +268,9 @@ def status() -> tuple[bool, str]:
     """(installed, a sentence about it)."""
     if os.name == "nt":
         done = _run(schtasks_query())
-        if done.returncode != 0:
+        # The task's name must be in the answer: an exit status of 0 with nothing listed (seen from
+        # schtasks implementations that do not know /Query) is no task.
+        if done.returncode != 0 or TASK_NAME not in done.stdout:
             return False, f"未设置自动启动（没有计划任务“{TASK_NAME}”）。"
         return True, f"已设置自动启动：计划任务“{TASK_NAME}”。\n{done.stdout.strip()}"
     unit = unit_path()
